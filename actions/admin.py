@@ -1,0 +1,109 @@
+from django.contrib import admin
+
+from .models import (
+    ActionItem,
+    Component,
+    GoverningBodySession,
+    Paragraph,
+    Plan,
+    StatusReport,
+    Unit,
+)
+
+
+@admin.register(GoverningBodySession)
+class GoverningBodySessionAdmin(admin.ModelAdmin):
+    list_display = ["code", "period", "document_symbol", "cancelled"]
+    list_filter = ["cancelled"]
+    search_fields = ["code", "document_symbol", "document_title"]
+
+
+class ComponentInline(admin.TabularInline):
+    model = Component
+    extra = 0
+
+
+@admin.register(Plan)
+class PlanAdmin(admin.ModelAdmin):
+    list_display = ["code", "title", "endorsed_at"]
+    search_fields = ["code", "title"]
+    inlines = [ComponentInline]
+
+
+class ActionItemInline(admin.TabularInline):
+    """The component's items, read-only: they are edited on their own page, which checks them."""
+
+    model = ActionItem
+    fields = ["number", "text", "due_by", "due_date"]
+    readonly_fields = fields
+    extra = 0
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Component)
+class ComponentAdmin(admin.ModelAdmin):
+    list_display = ["number", "title", "plan"]
+    list_display_links = ["number", "title"]
+    list_filter = ["plan"]
+    search_fields = ["title"]
+    inlines = [ActionItemInline]
+
+
+@admin.register(Unit)
+class UnitAdmin(admin.ModelAdmin):
+    list_display = ["code", "name"]
+    search_fields = ["code", "name"]
+
+
+class StatusReportInline(admin.StackedInline):
+    model = StatusReport
+    fields = ["session", "status", "wording", "narrative", "paragraphs"]
+    autocomplete_fields = ["paragraphs"]
+    extra = 0
+
+
+@admin.register(ActionItem)
+class ActionItemAdmin(admin.ModelAdmin):
+    list_display = ["number", "short_text", "component_number", "due_by", "due_date", "plan"]
+    list_display_links = ["number", "short_text"]
+    list_filter = ["plan", "component", "status_reports__status", "responsible_units"]
+    search_fields = ["text", "due_by"]
+    list_select_related = ["component", "plan"]
+    filter_horizontal = ["responsible_units"]
+    inlines = [StatusReportInline]
+
+    @admin.display(description="action item", ordering="text")
+    def short_text(self, item: ActionItem) -> str:
+        return item.text if len(item.text) <= 90 else item.text[:89] + "…"
+
+    @admin.display(description="component", ordering="component__number")
+    def component_number(self, item: ActionItem) -> int:
+        return item.component.number
+
+
+@admin.register(StatusReport)
+class StatusReportAdmin(admin.ModelAdmin):
+    list_display = ["action_item_number", "session", "status", "wording"]
+    list_filter = ["session", "status", "action_item__component"]
+    search_fields = ["wording", "narrative", "action_item__text"]
+    list_select_related = ["action_item", "session"]
+    autocomplete_fields = ["paragraphs"]
+
+    @admin.display(description="item", ordering="action_item__number")
+    def action_item_number(self, report: StatusReport) -> int:
+        return report.action_item.number
+
+
+@admin.register(Paragraph)
+class ParagraphAdmin(admin.ModelAdmin):
+    list_display = ["number", "session", "opening"]
+    list_filter = ["session"]
+    search_fields = ["text", "=number"]
+    list_select_related = ["session"]
+
+    @admin.display(description="text")
+    def opening(self, paragraph: Paragraph) -> str:
+        return paragraph.text[:120] + ("…" if len(paragraph.text) > 120 else "")

@@ -1,0 +1,144 @@
+"""Load the reference data of GB.340/INS/6 (or files in the same format), checked record by record.
+
+The files are Django YAML fixtures with natural keys, so `loaddata` reads them too; this command
+adds what `loaddata` lacks: every record is validated (choices, country codes, dates,
+constraints) and a bad one stops the load with a message naming the file, the record and the
+field, and nothing is saved. Records are matched on their natural keys, so loading twice
+changes nothing.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+from django.apps import apps
+from django.conf import settings
+from django.core import serializers
+from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist, ValidationError
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+FIXTURES_DIR = Path(settings.BASE_DIR) / "fixtures"
+# In dependency order: sessions before the paragraphs of their documents, and so on.
+DEFAULT_FIXTURES = [
+    FIXTURES_DIR / "sessions.yaml",
+    FIXTURES_DIR / "gb340_paragraphs.yaml",
+    FIXTURES_DIR / "plan_2019_20.yaml",
+    FIXTURES_DIR / "countries.yaml",
+]
+
+
+class FixtureError(Exception):
+    pass
+
+
+def describe(index: int, record: dict[str, Any]) -> str:
+    """Name a record the way a person editing the file would find it."""
+    fields = record.get("fields") or {}
+    keys = [
+        f"{name}={fields[name]!r}"
+        for name in ("code", "number", "action_item", "session", "country", "kind")
+        if name in fields
+    ]
+    return f"record {index} ({record.get('model', '?')}{' ' if keys else ''}{', '.join(keys)})"
+
+
+def check_fields(model: type, fields: dict[str, Any]) -> None:
+    """Convert each value as the deserializer would, so that an error can name its field."""
+    for name, value in fields.items():
+        try:
+            field = model._meta.get_field(name)
+        except FieldDoesNotExist:
+            raise FixtureError(f"unknown field {name!r}") from None
+        try:
+            if field.many_to_many:
+                for key in value:
+                    field.related_model._default_manager.get_by_natural_key(*key)
+            elif field.is_relation:
+                if value is not None:
+                    field.related_model._default_manager.get_by_natural_key(*value)
+            else:
+                field.to_python(value)
+        except ObjectDoesNotExist:
+            raise FixtureError(
+                f"field {name!r}: no {field.related_model.__name__} {value!r}"
+            ) from None
+        except ValidationError as error:
+            raise FixtureError(f"field {name!r}: {' '.join(error.messages)}") from None
+        except TypeError:
+            raise FixtureError(f"field {name!r}: {value!r} is not a natural key (a list)") from None
+
+
+def load_file(path: Path) -> tuple[int, int]:
+    """Load one file; return (records, of which new). Raises CommandError on the first bad one."""
+    try:
+        records = yaml.safe_load(path.read_text(encoding="utf-8")) or []
+    except (OSError, yaml.YAMLError) as error:
+        raise CommandError(f"{path.name}: cannot read: {error}") from None
+    if not isinstance(records, list):
+        raise CommandError(f"{path.name}: expected a list of records")
+
+    seen: dict[tuple, int] = {}
+    created = 0
+    for index, record in enumerate(records, start=1):
+        where = f"{path.name}: {describe(index, record)}"
+        try:
+            if not isinstance(record, dict) or not isinstance(record.get("fields"), dict):
+                raise FixtureError("expected a mapping with 'model' and 'fields'")
+            try:
+                model = apps.get_model(record["model"])
+            except (KeyError, LookupError, ValueError):
+                raise FixtureError(f"unknown model {record.get('model')!r}") from None
+            check_fields(model, record["fields"])
+            (deserialized,) = serializers.deserialize(
+                "python", [record], handle_forward_references=False
+            )
+            instance = deserialized.object
+            key = (model, instance.natural_key())
+            if key in seen:
+                raise FixtureError(
+                    f"duplicate of record {seen[key]}: the same {model._meta.verbose_name} "
+                    f"{instance.natural_key()!r} twice"
+                )
+            seen[key] = index
+            # The deserializer found existing rows by natural key but leaves them marked as
+            # new, which would make full_clean() report them as duplicates of themselves.
+            exists = (
+                instance.pk is not None and model._default_manager.filter(pk=instance.pk).exists()
+            )
+            instance._state.adding = not exists
+            instance.full_clean()
+        except FixtureError as error:
+            raise CommandError(f"{where}: {error}") from None
+        except ValidationError as error:
+            details = "; ".join(
+                f"field {field!r}: {' '.join(messages)}"
+                if field != "__all__"
+                else " ".join(messages)
+                for field, messages in error.message_dict.items()
+            )
+            raise CommandError(f"{where}: {details}") from None
+        created += not exists
+        deserialized.save()
+    return len(records), created
+
+
+class Command(BaseCommand):
+    help = "Load the document's reference data (fixtures/*.yaml), validated; safe to run again."
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument(
+            "paths",
+            nargs="*",
+            type=Path,
+            help="Fixture files, in dependency order (default: the document's fixtures).",
+        )
+
+    def handle(self, *args: Any, paths: list[Path], verbosity: int, **options: Any) -> None:
+        with transaction.atomic():
+            for path in paths or DEFAULT_FIXTURES:
+                total, created = load_file(path)
+                if verbosity:
+                    self.stdout.write(f"{path.name}: {total} records, {created} new")

@@ -1,0 +1,305 @@
+"""The Office Plan of Action, its action items, and what each Governing Body session was told."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import F, OuterRef, Q, Subquery
+from django.urls import reverse
+
+
+class SessionQuerySet(models.QuerySet):
+    def get_by_natural_key(self, code: str) -> GoverningBodySession:
+        return self.get(code=code)
+
+
+class GoverningBodySession(models.Model):
+    """A session of the ILO Governing Body to which the Office reports on the plan."""
+
+    code = models.CharField(
+        max_length=20, unique=True, help_text="As the Office writes it, e.g. GB.340."
+    )
+    held_in = models.DateField(
+        help_text="First day of the month in which the session met or was to meet; "
+        "used to order sessions."
+    )
+    period = models.CharField(
+        max_length=100, help_text="When the session met, as its documents say it."
+    )
+    document_symbol = models.CharField(
+        max_length=40,
+        blank=True,
+        help_text="Symbol of the document that reports on the plan, e.g. GB.340/INS/6.",
+    )
+    document_title = models.CharField(max_length=300, blank=True)
+    document_date = models.DateField(null=True, blank=True)
+    cancelled = models.BooleanField(default=False)
+    notes = models.TextField(blank=True)
+
+    objects = SessionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "Governing Body session"
+        ordering = ["held_in"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(code__startswith="GB."), name="session_code_starts_with_gb"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        suffix = " (cancelled)" if self.cancelled else ""
+        return f"{self.code}, {self.period}{suffix}"
+
+    def natural_key(self) -> tuple[str]:
+        return (self.code,)
+
+
+class PlanQuerySet(models.QuerySet):
+    def get_by_natural_key(self, code: str) -> Plan:
+        return self.get(code=code)
+
+    def current(self) -> Plan | None:
+        """The plan the site is about: the one the Governing Body endorsed last."""
+        return self.order_by(F("endorsed_at__held_in").desc(nulls_last=True), "-code").first()
+
+
+class Plan(models.Model):
+    code = models.SlugField(max_length=40, unique=True, help_text="Short code, e.g. 2019-20.")
+    title = models.CharField(max_length=300)
+    endorsed_at = models.ForeignKey(
+        GoverningBodySession,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="plans_endorsed",
+        help_text="The session whose Governing Body endorsed the plan.",
+    )
+
+    objects = PlanQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "plan of action"
+        verbose_name_plural = "plans of action"
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def natural_key(self) -> tuple[str]:
+        return (self.code,)
+
+
+class ComponentQuerySet(models.QuerySet):
+    def get_by_natural_key(self, plan_code: str, number: int) -> Component:
+        return self.get(plan__code=plan_code, number=number)
+
+
+class Component(models.Model):
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="components")
+    number = models.PositiveSmallIntegerField()
+    title = models.TextField()
+
+    objects = ComponentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["plan", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "number"], name="component_number_per_plan"),
+            models.CheckConstraint(
+                condition=Q(number__gte=1) & Q(number__lte=20), name="component_number_range"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Component {self.number}: {self.title}"
+
+    def natural_key(self) -> tuple[str, int]:
+        return (*self.plan.natural_key(), self.number)
+
+    natural_key.dependencies = ["actions.plan"]
+
+
+class UnitQuerySet(models.QuerySet):
+    def get_by_natural_key(self, code: str) -> Unit:
+        return self.get(code=code)
+
+
+class Unit(models.Model):
+    """An ILO department, bureau or centre that the document names as doing the work."""
+
+    code = models.CharField(max_length=30, unique=True)
+    name = models.CharField(max_length=200)
+
+    objects = UnitQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "responsible unit"
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.code
+
+    def natural_key(self) -> tuple[str]:
+        return (self.code,)
+
+
+class Status(models.TextChoices):
+    """The fixed vocabulary of statuses; the document's own wording is kept beside it."""
+
+    NOT_STARTED = "not_started", "Not started"
+    STARTING = "starting", "Starting"
+    ONGOING = "ongoing", "Ongoing"
+    COMPLETED = "completed", "Completed"
+    COMPLETED_ONGOING = "completed_ongoing", "Completed/ongoing"
+
+
+class ActionItemQuerySet(models.QuerySet):
+    def get_by_natural_key(self, plan_code: str, number: int) -> ActionItem:
+        return self.get(plan__code=plan_code, number=number)
+
+    def with_current_status(self) -> ActionItemQuerySet:
+        """Annotate `current_status` and `current_wording` from each item's latest report."""
+        latest = StatusReport.objects.filter(action_item=OuterRef("pk")).order_by(
+            "-session__held_in"
+        )
+        return self.annotate(
+            current_status=Subquery(latest.values("status")[:1]),
+            current_wording=Subquery(latest.values("wording")[:1]),
+        )
+
+    def for_appendix(self) -> ActionItemQuerySet:
+        """The items in the order of the document's Appendix, with their current status."""
+        return (
+            self.select_related("component", "plan")
+            .with_current_status()
+            .order_by("plan__code", "component__number", "number")
+        )
+
+
+class ActionItem(models.Model):
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="action_items")
+    component = models.ForeignKey(Component, on_delete=models.PROTECT, related_name="action_items")
+    number = models.PositiveSmallIntegerField("No.")
+    text = models.TextField("action item")
+    due_by = models.CharField(
+        "due by", max_length=100, help_text="The “Due by” wording of the document, verbatim."
+    )
+    due_date = models.DateField(help_text="The last day that the “Due by” wording allows.")
+    responsible_units = models.ManyToManyField(Unit, blank=True, related_name="action_items")
+
+    objects = ActionItemQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["plan", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "number"], name="action_item_number_per_plan"),
+            models.CheckConstraint(
+                condition=Q(number__gte=1) & Q(number__lte=200), name="action_item_number_range"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number}. {self.text}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("actions:detail", args=[self.number])
+
+    def natural_key(self) -> tuple[str, int]:
+        """Causes a query for the plan unless it was selected with the item."""
+        return (*self.plan.natural_key(), self.number)
+
+    natural_key.dependencies = ["actions.plan", "actions.component"]
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        if self.component_id and self.plan_id and self.component.plan_id != self.plan_id:
+            raise ValidationError({"component": "The component belongs to another plan."})
+
+
+class ParagraphQuerySet(models.QuerySet):
+    def get_by_natural_key(self, session_code: str, number: int) -> Paragraph:
+        return self.get(session__code=session_code, number=number)
+
+
+class Paragraph(models.Model):
+    """A numbered paragraph of the document a session received, quoted as the source of a fact."""
+
+    session = models.ForeignKey(
+        GoverningBodySession, on_delete=models.CASCADE, related_name="paragraphs"
+    )
+    number = models.PositiveSmallIntegerField()
+    text = models.TextField()
+
+    objects = ParagraphQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["session", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["session", "number"], name="paragraph_number_per_session"
+            ),
+            models.CheckConstraint(condition=Q(number__gte=1), name="paragraph_number_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.session.document_symbol or self.session.code}, para. {self.number}"
+
+    def natural_key(self) -> tuple[str, int]:
+        return (*self.session.natural_key(), self.number)
+
+    natural_key.dependencies = ["actions.governingbodysession"]
+
+
+class StatusReportQuerySet(models.QuerySet):
+    def get_by_natural_key(
+        self, plan_code: str, item_number: int, session_code: str
+    ) -> StatusReport:
+        return self.get(
+            action_item__plan__code=plan_code,
+            action_item__number=item_number,
+            session__code=session_code,
+        )
+
+
+class StatusReport(models.Model):
+    """Where an action item stood, as reported to one Governing Body session."""
+
+    action_item = models.ForeignKey(
+        ActionItem, on_delete=models.CASCADE, related_name="status_reports"
+    )
+    session = models.ForeignKey(
+        GoverningBodySession, on_delete=models.PROTECT, related_name="status_reports"
+    )
+    status = models.CharField(max_length=20, choices=Status.choices)
+    wording = models.CharField(
+        max_length=500, help_text="The status as the document words it, verbatim."
+    )
+    narrative = models.TextField(blank=True)
+    paragraphs = models.ManyToManyField(
+        Paragraph,
+        blank=True,
+        related_name="status_reports",
+        help_text="Paragraphs of the session's document that report on the item.",
+    )
+
+    objects = StatusReportQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["action_item", "session__held_in"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["action_item", "session"], name="one_status_report_per_item_and_session"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=Status.values), name="status_report_status_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Item {self.action_item.number} at {self.session.code}: {self.wording}"
+
+    def natural_key(self) -> tuple[str, int, str]:
+        return (*self.action_item.natural_key(), *self.session.natural_key())
+
+    natural_key.dependencies = ["actions.actionitem", "actions.governingbodysession"]

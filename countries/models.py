@@ -1,0 +1,158 @@
+"""Countries and their constituents' engagements with UN Cooperation Framework processes."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Count, Q
+from django.urls import reverse
+from django_countries.fields import CountryField
+
+from actions.models import Paragraph
+
+
+class RegionQuerySet(models.QuerySet):
+    def get_by_natural_key(self, code: str) -> Region:
+        return self.get(code=code)
+
+
+class Region(models.Model):
+    """One of the ILO's five regions."""
+
+    code = models.SlugField(max_length=40, unique=True)
+    name = models.CharField(max_length=100, unique=True)
+
+    objects = RegionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def natural_key(self) -> tuple[str]:
+        return (self.code,)
+
+
+class CountryQuerySet(models.QuerySet):
+    def get_by_natural_key(self, code: str) -> Country:
+        return self.get(code=code)
+
+    def engaged(self) -> CountryQuerySet:
+        """Countries with at least one engagement, with `engagement_count`, by code."""
+        return (
+            self.select_related("region")
+            .annotate(engagement_count=Count("engagements"))
+            .filter(engagement_count__gt=0)
+            .order_by("code")
+        )
+
+
+class Country(models.Model):
+    code = CountryField(unique=True, help_text="ISO 3166-1 alpha-2 code.")
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="countries")
+
+    objects = CountryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name_plural = "countries"
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return str(self.code.name)
+
+    def get_absolute_url(self) -> str:
+        return reverse("countries:detail", args=[self.code.code])
+
+    def natural_key(self) -> tuple[str]:
+        return (self.code.code,)
+
+    @property
+    def name(self) -> str:
+        return str(self.code.name)
+
+
+class Kind(models.TextChoices):
+    """The step of the Cooperation Framework cycle (or the support around it) that was engaged."""
+
+    CCA = "cca", "Common country analysis"
+    CF_PRIORITIES = "cf_priorities", "Cooperation Framework priority-setting"
+    CF_DESIGN = "cf_design", "Cooperation Framework design"
+    CF_VALIDATION = "cf_validation", "Cooperation Framework validation"
+    OUTCOME_GROUPS = "outcome_groups", "Outcome groups"
+    DWCP_ALIGNMENT = "dwcp_alignment", "DWCP alignment"
+    COVID_RESPONSE = "covid_response", "COVID-19 assessment or response with the RC"
+    JOINT_FUNDING = "joint_funding", "Joint funding proposal"
+    RC_OUTREACH = "rc_outreach", "Work with the resident coordinator office"
+    CAPACITY_REQUEST = "capacity_request", "Capacity request"
+    BRIEFING = "briefing", "Briefing of constituents"
+
+
+class EngagementQuerySet(models.QuerySet):
+    def get_by_natural_key(
+        self, country_code: str, kind: str, session_code: str, paragraph_number: int
+    ) -> Engagement:
+        return self.get(
+            country__code=country_code,
+            kind=kind,
+            source_paragraph__session__code=session_code,
+            source_paragraph__number=paragraph_number,
+        )
+
+
+class Engagement(models.Model):
+    """One step of a Cooperation Framework process in which ILO constituents took part."""
+
+    country = models.ForeignKey(Country, on_delete=models.CASCADE, related_name="engagements")
+    kind = models.CharField(max_length=30, choices=Kind.choices)
+    government = models.BooleanField(default=False)
+    workers = models.BooleanField("workers' organizations", default=False)
+    employers = models.BooleanField("employers' organizations", default=False)
+    year = models.PositiveSmallIntegerField(null=True, blank=True)
+    date = models.DateField(null=True, blank=True, help_text="Where the source gives a date.")
+    description = models.TextField()
+    source_paragraph = models.ForeignKey(
+        Paragraph,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="engagements",
+    )
+
+    objects = EngagementQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["country", "year", "kind"]
+        constraints = [
+            models.CheckConstraint(condition=Q(kind__in=Kind.values), name="engagement_kind_valid"),
+            models.CheckConstraint(
+                condition=Q(year__isnull=True) | (Q(year__gte=1990) & Q(year__lte=2100)),
+                name="engagement_year_range",
+            ),
+            models.UniqueConstraint(
+                fields=["country", "kind", "source_paragraph"],
+                condition=Q(source_paragraph__isnull=False),
+                name="one_engagement_per_country_kind_and_paragraph",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.country}: {self.get_kind_display()}"
+
+    def natural_key(self) -> tuple:
+        paragraph = self.source_paragraph.natural_key() if self.source_paragraph else (None, None)
+        return (self.country.code.code, self.kind, *paragraph)
+
+    natural_key.dependencies = ["countries.country", "actions.paragraph"]
+
+    @property
+    def constituents(self) -> list[str]:
+        """Names of the constituent groups involved, in the ILO's tripartite order."""
+        return [
+            label
+            for flag, label in [
+                (self.government, "Government"),
+                (self.workers, "Workers"),
+                (self.employers, "Employers"),
+            ]
+            if flag
+        ]

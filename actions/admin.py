@@ -1,4 +1,5 @@
 from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
 
 from .models import (
     ActionItem,
@@ -6,6 +7,7 @@ from .models import (
     GoverningBodySession,
     Paragraph,
     Plan,
+    ProgressUpdate,
     StatusReport,
     Unit,
 )
@@ -66,7 +68,7 @@ class StatusReportInline(admin.StackedInline):
 
 
 @admin.register(ActionItem)
-class ActionItemAdmin(admin.ModelAdmin):
+class ActionItemAdmin(SimpleHistoryAdmin):
     list_display = ["number", "short_text", "component_number", "due_by", "due_date", "plan"]
     list_display_links = ["number", "short_text"]
     list_filter = ["plan", "component", "status_reports__status", "responsible_units"]
@@ -85,12 +87,13 @@ class ActionItemAdmin(admin.ModelAdmin):
 
 
 @admin.register(StatusReport)
-class StatusReportAdmin(admin.ModelAdmin):
-    list_display = ["action_item_number", "session", "status", "wording"]
+class StatusReportAdmin(SimpleHistoryAdmin):
+    list_display = ["action_item_number", "session", "status", "wording", "version", "updated_by"]
     list_filter = ["session", "status", "action_item__component"]
     search_fields = ["wording", "narrative", "action_item__text"]
-    list_select_related = ["action_item", "session"]
+    list_select_related = ["action_item", "session", "updated_by"]
     autocomplete_fields = ["paragraphs"]
+    readonly_fields = ["version", "updated_at", "updated_by"]
 
     @admin.display(description="item", ordering="action_item__number")
     def action_item_number(self, report: StatusReport) -> int:
@@ -107,3 +110,12 @@ class ParagraphAdmin(admin.ModelAdmin):
     @admin.display(description="text")
     def opening(self, paragraph: Paragraph) -> str:
         return paragraph.text[:120] + ("…" if len(paragraph.text) > 120 else "")
+
+
+@admin.register(ProgressUpdate)
+class ProgressUpdateAdmin(SimpleHistoryAdmin):
+    list_display = ["action_item", "date", "session", "created_by"]
+    list_filter = ["session", "action_item__component"]
+    search_fields = ["narrative", "action_item__text"]
+    list_select_related = ["action_item", "session", "created_by"]
+    date_hierarchy = "date"

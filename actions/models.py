@@ -2,14 +2,25 @@
 
 from __future__ import annotations
 
-from django.db import models
+import datetime
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.db import IntegrityError, models, transaction
 from django.db.models import F, OuterRef, Q, Subquery
 from django.urls import reverse
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
 
 
 class SessionQuerySet(models.QuerySet):
     def get_by_natural_key(self, code: str) -> GoverningBodySession:
         return self.get(code=code)
+
+    def reporting(self) -> GoverningBodySession | None:
+        """The session that statuses are written for now: the latest one not cancelled."""
+        return self.filter(cancelled=False).order_by("-held_in").first()
 
 
 class GoverningBodySession(models.Model):
@@ -188,6 +199,7 @@ class ActionItem(models.Model):
     responsible_units = models.ManyToManyField(Unit, blank=True, related_name="action_items")
 
     objects = ActionItemQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["plan", "number"]
@@ -215,6 +227,71 @@ class ActionItem(models.Model):
 
         if self.component_id and self.plan_id and self.component.plan_id != self.plan_id:
             raise ValidationError({"component": "The component belongs to another plan."})
+
+    def audit_trail(self) -> list[HistoryEntry]:
+        """Every recorded change to the item, its status reports and progress updates, newest
+        first, with who, when, before → after and the reason. Makes four queries."""
+        sessions = {s.pk: s.code for s in GoverningBodySession.objects.all()}
+        entries = [
+            *history_entries(
+                self.history.select_related("history_user").order_by("history_date"),
+                lambda r: "Action item",
+                ["text", "due_by", "due_date"],
+            ),
+            *history_entries(
+                StatusReport.history.filter(action_item_id=self.pk)
+                .select_related("history_user")
+                .order_by("history_date"),
+                lambda r: f"Status for {sessions.get(r.session_id, '?')}",
+                ["status", "wording", "narrative"],
+            ),
+            *history_entries(
+                ProgressUpdate.history.filter(action_item_id=self.pk)
+                .select_related("history_user")
+                .order_by("history_date"),
+                lambda r: f"Progress update of {r.date:%d %B %Y}",
+                ["date", "narrative", "evidence_url"],
+            ),
+        ]
+        return sorted(entries, key=lambda entry: entry.when, reverse=True)
+
+    def report_status(
+        self,
+        session: GoverningBodySession,
+        *,
+        status: str,
+        wording: str,
+        reason: str,
+        by,
+        seen_version: int,
+    ) -> StatusReport:
+        """Write the item's status for `session`; `seen_version` 0 means "there was none".
+
+        Raises `StaleEdit` if someone else wrote it since the editor loaded it.
+        """
+        report = self.status_reports.filter(session=session).first()
+        if report is not None:
+            return report.record(
+                status=status, wording=wording, reason=reason, by=by, seen_version=seen_version
+            )
+        if seen_version != 0:
+            raise StaleEdit(None)
+        report = StatusReport(
+            action_item=self,
+            session=session,
+            status=status,
+            wording=wording,
+            updated_at=timezone.now(),
+            updated_by=by,
+        )
+        report._change_reason = reason
+        try:
+            with transaction.atomic():
+                report.save()
+        except IntegrityError:
+            # Another editor created the session's report at the same moment.
+            raise StaleEdit(self.status_reports.get(session=session)) from None
+        return report
 
 
 class ParagraphQuerySet(models.QuerySet):
@@ -282,8 +359,20 @@ class StatusReport(models.Model):
         related_name="status_reports",
         help_text="Paragraphs of the session's document that report on the item.",
     )
+    # Optimistic locking: an edit names the version it started from and is refused if another
+    # edit has been saved since (see `record`).
+    version = models.PositiveIntegerField(default=1)
+    updated_at = models.DateTimeField(null=True, blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
 
     objects = StatusReportQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["action_item", "session__held_in"]
@@ -303,3 +392,130 @@ class StatusReport(models.Model):
         return (*self.action_item.natural_key(), *self.session.natural_key())
 
     natural_key.dependencies = ["actions.actionitem", "actions.governingbodysession"]
+
+    @transaction.atomic
+    def record(
+        self, *, status: str, wording: str, reason: str, by, seen_version: int
+    ) -> StatusReport:
+        """Save an editor's change, unless another change was saved since they loaded the form.
+
+        The version is claimed with one conditional UPDATE, which the database serializes across
+        processes; the loser gets `StaleEdit` and nothing is written (not even history).
+        """
+        claimed = StatusReport.objects.filter(pk=self.pk, version=seen_version).update(
+            version=F("version") + 1
+        )
+        if not claimed:
+            raise StaleEdit(StatusReport.objects.select_related("updated_by").get(pk=self.pk))
+        self.version = seen_version + 1
+        self.status = status
+        self.wording = wording
+        self.updated_at = timezone.now()
+        self.updated_by = by
+        self._change_reason = reason
+        self.save(update_fields=["status", "wording", "version", "updated_at", "updated_by"])
+        return self
+
+
+class StaleEdit(Exception):
+    """Another editor saved the same status report first; `current` is what they saved."""
+
+    def __init__(self, current: StatusReport | None) -> None:
+        super().__init__("The status was changed by someone else.")
+        self.current = current
+
+
+class ProgressUpdateQuerySet(models.QuerySet):
+    def latest_first(self) -> ProgressUpdateQuerySet:
+        return self.select_related("session", "created_by").order_by("-date", "-created_at")
+
+
+class ProgressUpdate(models.Model):
+    """A dated note by ILO staff on how an action item is progressing."""
+
+    action_item = models.ForeignKey(
+        ActionItem, on_delete=models.CASCADE, related_name="progress_updates"
+    )
+    session = models.ForeignKey(
+        GoverningBodySession,
+        on_delete=models.PROTECT,
+        related_name="progress_updates",
+        help_text="The Governing Body session this update reports to.",
+    )
+    date = models.DateField(default=timezone.localdate)
+    narrative = models.TextField(max_length=2000)
+    evidence_url = models.URLField("evidence link", max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="progress_updates"
+    )
+
+    objects = ProgressUpdateQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-date", "-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(narrative=""), name="progress_update_narrative_not_empty"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Item {self.action_item.number}, {self.date:%d %B %Y}"
+
+
+@dataclass
+class Change:
+    field: str
+    before: str
+    after: str
+
+
+@dataclass
+class HistoryEntry:
+    """One recorded change, as the audit trail shows it."""
+
+    when: datetime.datetime
+    who: str
+    what: str
+    action: str
+    reason: str
+    changes: list[Change]
+
+
+def history_entries(records, label, fields: list[str]) -> list[HistoryEntry]:
+    """Turn historical rows (oldest first) into entries with before → after per changed field."""
+    previous: dict[int, Any] = {}
+    entries = []
+    for record in records:
+        before = previous.get(record.id)
+        changes = [
+            Change(
+                field=str(record.instance_type._meta.get_field(name).verbose_name),
+                before=display_value(before, name) if before else "",
+                after=display_value(record, name),
+            )
+            for name in fields
+            if before is None or getattr(before, name) != getattr(record, name)
+        ]
+        previous[record.id] = record
+        if before is not None and not changes and not record.history_change_reason:
+            continue
+        entries.append(
+            HistoryEntry(
+                when=record.history_date,
+                who=str(record.history_user) if record.history_user else "System",
+                what=label(record),
+                action={"+": "created", "~": "changed", "-": "deleted"}[record.history_type],
+                reason=record.history_change_reason or "",
+                changes=changes,
+            )
+        )
+    return entries
+
+
+def display_value(record, name: str) -> str:
+    display = getattr(record, f"get_{name}_display", None)
+    value = display() if display else getattr(record, name)
+    return "" if value is None else str(value)

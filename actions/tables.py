@@ -10,8 +10,10 @@ class AppendixTable(tables.Table):
     number = tables.Column(verbose_name="No.", linkify=True)
     text = tables.Column(verbose_name="Action item")
     due_by = tables.Column(verbose_name="Due by", order_by=("due_date", "number"))
-    current_wording = tables.Column(
-        verbose_name="Status", order_by=("current_status", "number"), default="No status reported"
+    current_wording = tables.TemplateColumn(
+        template_name="actions/_status_cell.html",
+        verbose_name="Status",
+        order_by=("current_status", "number"),
     )
 
     class Meta:
@@ -19,3 +21,7 @@ class AppendixTable(tables.Table):
         fields = ["component", "number", "text", "due_by", "current_wording"]
         orderable = True
         empty_text = "No action items."
+        row_attrs = {"id": lambda record: f"item-{record.number}"}
+
+    def value_current_wording(self, record: ActionItem) -> str:
+        return record.current_wording or ""

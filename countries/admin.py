@@ -1,4 +1,5 @@
 from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
 
 from .models import Country, Engagement, Region
 
@@ -32,7 +33,7 @@ class CountryAdmin(admin.ModelAdmin):
 
 
 @admin.register(Engagement)
-class EngagementAdmin(admin.ModelAdmin):
+class EngagementAdmin(SimpleHistoryAdmin):
     list_display = ["country", "kind", "government", "workers", "employers", "year", "source"]
     list_filter = ["kind", "country__region", "government", "workers", "employers", "year"]
     search_fields = ["description", "country__code"]

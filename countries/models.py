@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import Count, Q
 from django.urls import reverse
 from django_countries.fields import CountryField
+from simple_history.models import HistoricalRecords
 
 from actions.models import Paragraph
 
@@ -119,6 +120,7 @@ class Engagement(models.Model):
     )
 
     objects = EngagementQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["country", "year", "kind"]

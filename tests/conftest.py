@@ -10,3 +10,49 @@ def django_db_setup(django_db_setup, django_db_blocker):
     """
     with django_db_blocker.unblock():
         call_command("load_document", verbosity=0)
+
+
+# The cast: who uses the site, as the README's roles describe them.
+def make_user(django_user_model, username: str, group: str | None = None, **extra):
+    from django.contrib.auth.models import Group
+
+    user = django_user_model.objects.create_user(
+        username, password="correct horse battery", **extra
+    )
+    if group:
+        user.groups.add(Group.objects.get(name=group))
+    return user
+
+
+@pytest.fixture
+def editor(django_user_model):
+    """ILO staff who keep the plan current."""
+    return make_user(django_user_model, "editor", "Editors")
+
+
+@pytest.fixture
+def second_editor(django_user_model):
+    return make_user(django_user_model, "colleague", "Editors")
+
+
+@pytest.fixture
+def viewer(django_user_model):
+    """A Governing Body member with an account, for when reading needs one."""
+    return make_user(django_user_model, "viewer", "Viewers")
+
+
+@pytest.fixture
+def outsider(django_user_model):
+    """Signed in, but given no role."""
+    return make_user(django_user_model, "outsider")
+
+
+@pytest.fixture
+def superuser(django_user_model):
+    return make_user(django_user_model, "root", is_superuser=True, is_staff=True)
+
+
+@pytest.fixture
+def editor_client(client, editor):
+    client.force_login(editor)
+    return client

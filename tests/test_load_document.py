@@ -194,3 +194,27 @@ def test_loading_twice_changes_nothing():
     assert snapshot() == before
     assert "plan_2019_20.yaml: 32 records, 0 new" in out.getvalue()
     assert all(line.endswith(", 0 new") for line in out.getvalue().splitlines())
+
+
+def test_loading_again_keeps_what_staff_edited_unless_asked_to_update(django_user_model):
+    editor = django_user_model.objects.create_user("editor")
+    item = ActionItem.objects.get(number=6)
+    report = item.status_reports.get()
+    item.report_status(
+        report.session,
+        status=Status.COMPLETED,
+        wording="Completed",
+        reason="Done",
+        by=editor,
+        seen_version=report.version,
+    )
+    call_command("load_document", verbosity=0)
+    report.refresh_from_db()
+    assert (report.wording, report.version) == ("Completed", 2)
+
+    out = StringIO()
+    call_command("load_document", "--update", stdout=out)
+    report.refresh_from_db()
+    assert report.wording == "Starting 2020"
+    assert "plan_2019_20.yaml: 32 records, 0 new, 1 updated" in out.getvalue()
+    assert report.history.latest().history_change_reason == "Updated from plan_2019_20.yaml"

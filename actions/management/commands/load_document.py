@@ -3,8 +3,9 @@
 The files are Django YAML fixtures with natural keys, so `loaddata` reads them too; this command
 adds what `loaddata` lacks: every record is validated (choices, country codes, dates,
 constraints) and a bad one stops the load with a message naming the file, the record and the
-field, and nothing is saved. Records are matched on their natural keys, so loading twice
-changes nothing.
+field, and nothing is saved. Records are matched on their natural keys. A record already in the
+database is left as it is (staff may have edited it since), unless `--update` asks to write the
+file's values over it, through the audit trail; so loading twice changes nothing.
 """
 
 from __future__ import annotations
@@ -71,8 +72,8 @@ def check_fields(model: type, fields: dict[str, Any]) -> None:
             raise FixtureError(f"field {name!r}: {value!r} is not a natural key (a list)") from None
 
 
-def load_file(path: Path) -> tuple[int, int]:
-    """Load one file; return (records, of which new). Raises CommandError on the first bad one."""
+def load_file(path: Path, update: bool = False) -> tuple[int, int, int]:
+    """Load one file; return (records, new, updated). Raises CommandError on the first bad one."""
     try:
         records = yaml.safe_load(path.read_text(encoding="utf-8")) or []
     except (OSError, yaml.YAMLError) as error:
@@ -81,7 +82,7 @@ def load_file(path: Path) -> tuple[int, int]:
         raise CommandError(f"{path.name}: expected a list of records")
 
     seen: dict[tuple, int] = {}
-    created = 0
+    created = updated = 0
     for index, record in enumerate(records, start=1):
         where = f"{path.name}: {describe(index, record)}"
         try:
@@ -120,9 +121,39 @@ def load_file(path: Path) -> tuple[int, int]:
                 for field, messages in error.message_dict.items()
             )
             raise CommandError(f"{where}: {details}") from None
-        created += not exists
-        deserialized.save()
-    return len(records), created
+        if not exists:
+            deserialized.save()
+            created += 1
+            if hasattr(model, "history"):
+                # The first row of the audit trail: what the record was when it came in.
+                model.history.bulk_history_create(
+                    [instance], default_change_reason=f"Loaded from {path.name}"
+                )
+        elif update:
+            updated += update_existing(deserialized, record["fields"], f"Updated from {path.name}")
+    return len(records), created, updated
+
+
+def update_existing(deserialized, fields: dict[str, Any], reason: str) -> bool:
+    """Write the file's fields (only those) over the stored record; True if anything changed."""
+    new = deserialized.object
+    model = type(new)
+    current = model._default_manager.get(pk=new.pk)
+    changed = False
+    for name in fields:
+        field = model._meta.get_field(name)
+        if field.many_to_many:
+            wanted = set(deserialized.m2m_data.get(name, []))
+            if set(getattr(current, name).values_list("pk", flat=True)) != wanted:
+                getattr(current, name).set(wanted)
+                changed = True
+        elif getattr(current, field.attname) != getattr(new, field.attname):
+            setattr(current, field.attname, getattr(new, field.attname))
+            changed = True
+    if changed:
+        current._change_reason = reason
+        current.save()
+    return changed
 
 
 class Command(BaseCommand):
@@ -135,10 +166,21 @@ class Command(BaseCommand):
             type=Path,
             help="Fixture files, in dependency order (default: the document's fixtures).",
         )
+        parser.add_argument(
+            "--update",
+            action="store_true",
+            help="Write the files' values over records already in the database (recorded in "
+            "the history). Without it, existing records are kept as they are.",
+        )
 
-    def handle(self, *args: Any, paths: list[Path], verbosity: int, **options: Any) -> None:
+    def handle(
+        self, *args: Any, paths: list[Path], update: bool, verbosity: int, **options: Any
+    ) -> None:
         with transaction.atomic():
             for path in paths or DEFAULT_FIXTURES:
-                total, created = load_file(path)
+                total, created, updated = load_file(path, update)
                 if verbosity:
-                    self.stdout.write(f"{path.name}: {total} records, {created} new")
+                    self.stdout.write(
+                        f"{path.name}: {total} records, {created} new"
+                        + (f", {updated} updated" if update else "")
+                    )

@@ -1,0 +1,52 @@
+from django import forms
+
+from actions.models import Paragraph
+
+from .models import Country, Engagement
+
+
+class EngagementForm(forms.ModelForm):
+    reason = forms.CharField(
+        label="Reason for the change",
+        max_length=300,
+        required=False,
+        help_text="Optional; kept in the history.",
+    )
+
+    class Meta:
+        model = Engagement
+        fields = [
+            "country",
+            "kind",
+            "government",
+            "workers",
+            "employers",
+            "year",
+            "date",
+            "description",
+            "source_paragraph",
+        ]
+        widgets = {
+            "date": forms.DateInput(attrs={"type": "date"}),
+            "description": forms.Textarea(attrs={"rows": 4}),
+        }
+        help_texts = {"date": "Format: YYYY-MM-DD.", "year": "The year the step took place."}
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["country"].queryset = Country.objects.select_related("region")
+        self.fields["source_paragraph"].queryset = Paragraph.objects.select_related("session")
+        self.fields["description"].max_length = 4000
+
+    def clean(self) -> dict:
+        data = super().clean()
+        date, year = data.get("date"), data.get("year")
+        if date and year and date.year != year:
+            self.add_error("year", f"The date is in {date.year}.")
+        if date and not year:
+            data["year"] = date.year
+        return data
+
+    def save(self, commit: bool = True) -> Engagement:
+        self.instance._change_reason = self.cleaned_data.get("reason", "")
+        return super().save(commit)

@@ -1,0 +1,353 @@
+"""ILO staff edit statuses, progress and engagements; each change is in the history, none lost."""
+
+import threading
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.urls import reverse
+
+from actions.models import ActionItem, ProgressUpdate, StaleEdit, Status, StatusReport
+from countries.models import Engagement
+
+pytestmark = pytest.mark.django_db
+
+STATUS_URL = "/actions/6/status/"
+
+
+def report_6() -> StatusReport:
+    return StatusReport.objects.get(action_item__number=6, session__code="GB.340")
+
+
+def status_change(**overrides) -> dict:
+    data = {
+        "status": Status.COMPLETED,
+        "wording": "Completed",
+        "reason": "Induction modules delivered with the Turin Centre",
+        "note": "",
+        "version": report_6().version,
+    }
+    return {**data, **overrides}
+
+
+# --- Permissions -------------------------------------------------------------------------------
+
+EDIT_VIEWS = [
+    ("get", STATUS_URL),
+    ("post", STATUS_URL),
+    ("get", "/actions/6/updates/add/"),
+    ("post", "/actions/6/updates/add/"),
+    ("get", "/countries/ug/engagements/add/"),
+    ("post", "/countries/ug/engagements/add/"),
+    ("get", "engagement-edit"),
+    ("post", "engagement-edit"),
+]
+READ_VIEWS = ["/appendix/", "/actions/6/", "/countries/", "/countries/ug/"]
+
+
+def resolve(path: str) -> str:
+    if path == "engagement-edit":
+        return reverse("countries:edit-engagement", args=[Engagement.objects.first().pk])
+    return path
+
+
+@pytest.mark.parametrize(("method", "path"), EDIT_VIEWS)
+@pytest.mark.parametrize(
+    ("who", "expected"),
+    [("anonymous", 302), ("outsider", 403), ("viewer", 403), ("editor", 200), ("superuser", 200)],
+)
+def test_permission_matrix_for_editing(client, request, method, path, who, expected):
+    if who != "anonymous":
+        client.force_login(request.getfixturevalue(who))
+    url = resolve(path)
+    response = getattr(client, method)(url, {})
+    if expected == 302:
+        assert response.status_code == 302
+        assert response["Location"].startswith("/accounts/login/?next=")
+    elif expected == 403:
+        assert response.status_code == 403
+    else:
+        # An empty POST is bad input: the form again with its messages, and nothing saved.
+        assert response.status_code == (200 if method == "get" else 422)
+
+
+@pytest.mark.parametrize("path", READ_VIEWS)
+@pytest.mark.parametrize("who", ["anonymous", "outsider", "viewer", "editor", "superuser"])
+def test_everyone_reads_the_public_pages(client, request, path, who):
+    if who != "anonymous":
+        client.force_login(request.getfixturevalue(who))
+    assert client.get(path).status_code == 200
+
+
+def test_only_editors_see_edit_controls(client, editor, viewer):
+    client.force_login(viewer)
+    assert STATUS_URL not in client.get("/appendix/").content.decode()
+    client.force_login(editor)
+    assert STATUS_URL in client.get("/appendix/").content.decode()
+
+
+# --- Changing a status -------------------------------------------------------------------------
+
+
+def test_an_editors_change_shows_in_the_table_and_in_the_history_with_the_reason(editor_client):
+    response = editor_client.post(STATUS_URL, status_change())
+    assert response.status_code == 302
+    assert response["Location"] == "/appendix/#item-6"
+
+    report = report_6()
+    assert (report.status, report.wording, report.version) == ("completed", "Completed", 2)
+    assert report.updated_by.username == "editor"
+
+    appendix = editor_client.get("/appendix/?_export=csv").content.decode()
+    assert (
+        "in collaboration with the International Training Centre of the ILO,By end 2019,Completed"
+        in appendix
+    )
+
+    page = editor_client.get("/actions/6/").content.decode()
+    assert "Induction modules delivered with the Turin Centre" in page
+    assert "<del>Starting</del> → <ins>Completed</ins>" in page
+    assert "<td>editor</td>" in page
+
+
+def test_in_place_edit_returns_the_form_and_then_the_updated_cell(editor_client):
+    htmx = {"HTTP_HX_REQUEST": "true"}
+    form = editor_client.get(STATUS_URL, **htmx).content.decode()
+    assert "<html" not in form
+    assert 'hx-post="/actions/6/status/"' in form
+    assert "autofocus" in form
+
+    cell = editor_client.post(STATUS_URL, status_change(), **htmx)
+    assert cell.status_code == 200
+    html = cell.content.decode()
+    assert "<html" not in html
+    assert 'id="status-6"' in html and "Completed" in html and "Saved" in html
+    # Focus goes back to the row's edit control, so a keyboard user is not lost.
+    assert "autofocus" in html
+
+
+def test_cancelling_an_in_place_edit_puts_the_cell_back(editor_client):
+    cell = editor_client.get("/actions/6/status/cell/", HTTP_HX_REQUEST="true")
+    assert 'id="status-6"' in cell.content.decode()
+    assert "Starting 2020" in cell.content.decode()
+    assert editor_client.get("/actions/6/status/cell/").status_code == 302
+
+
+def test_a_progress_note_with_the_status_becomes_a_progress_update(editor_client):
+    editor_client.post(STATUS_URL, status_change(note="Modules piloted in two regions."))
+    update = ProgressUpdate.objects.get()
+    assert update.action_item.number == 6
+    assert update.session.code == "GB.340"
+    assert update.narrative == "Modules piloted in two regions."
+
+
+def test_changing_only_the_wording_needs_no_reason(editor_client):
+    response = editor_client.post(
+        STATUS_URL, status_change(status=Status.STARTING, wording="Starting 2021", reason="")
+    )
+    assert response.status_code == 302
+    assert report_6().wording == "Starting 2021"
+
+
+def test_a_new_status_left_with_the_old_wording_takes_its_own_name(editor_client):
+    editor_client.post(STATUS_URL, status_change(status=Status.ONGOING, wording="Starting 2020"))
+    assert report_6().wording == "Ongoing"
+
+
+# --- Bad input ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field", "message"),
+    [
+        ({"reason": ""}, "reason", "Say briefly why the status changes."),
+        ({"reason": "   "}, "reason", "Say briefly why the status changes."),
+        ({"status": "finished"}, "status", "Select a valid choice."),
+        ({"note": "x" * 2001}, "note", "at most 2000 characters"),
+        ({"wording": "x" * 501}, "wording", "at most 500 characters"),
+        ({"version": "abc"}, "version", "This form is out of date or damaged"),
+    ],
+)
+def test_bad_status_input_is_refused_beside_its_field(editor_client, overrides, field, message):
+    before = StatusReport.history.count(), report_6().status
+    response = editor_client.post(STATUS_URL, status_change(**overrides))
+    assert response.status_code == 422
+    html = response.content.decode()
+    assert message in html
+    assert f'id="id_{field}_error"' in html or field == "version"
+    assert (StatusReport.history.count(), report_6().status) == before
+    assert not ProgressUpdate.objects.exists()
+
+
+def test_html_in_a_text_field_is_shown_escaped(editor_client):
+    editor_client.post(STATUS_URL, status_change(wording="<script>alert(1)</script>"))
+    page = editor_client.get("/appendix/").content.decode()
+    assert "<script>alert(1)</script>" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+
+
+def test_a_progress_update_with_a_bad_date_is_refused(editor_client):
+    response = editor_client.post(
+        "/actions/6/updates/add/",
+        {"date": "2020-13-45", "narrative": "Done", "session": report_6().session_id},
+    )
+    assert response.status_code == 422
+    assert "Enter a valid date." in response.content.decode()
+    assert not ProgressUpdate.objects.exists()
+
+
+def test_an_editor_adds_a_dated_progress_update_with_evidence(editor_client):
+    response = editor_client.post(
+        "/actions/6/updates/add/",
+        {
+            "date": "2020-11-02",
+            "narrative": "First module online.",
+            "evidence_url": "https://www.ilo.org/",
+            "session": report_6().session_id,
+        },
+    )
+    assert response.status_code == 302 and response["Location"] == "/actions/6/"
+    page = editor_client.get("/actions/6/").content.decode()
+    assert "First module online." in page and "2 November 2020" in page
+    assert 'href="https://www.ilo.org/"' in page
+
+
+# --- No lost updates ---------------------------------------------------------------------------
+
+
+def test_the_second_of_two_editors_gets_the_conflict_and_nothing_is_overwritten(
+    client, editor, second_editor
+):
+    seen = report_6().version  # both opened the form at this version
+    colleague = Client()
+    colleague.force_login(second_editor)
+    assert colleague.post(STATUS_URL, status_change(version=seen)).status_code == 302
+
+    client.force_login(editor)
+    response = client.post(
+        STATUS_URL,
+        status_change(status=Status.ONGOING, wording="Ongoing", reason="Mine", version=seen),
+    )
+    assert response.status_code == 409
+    html = response.content.decode()
+    assert "someone else changed this status" in html
+    assert "colleague saved" in html and "Completed" in html
+    # Their entries are kept, with the new version, so that saving again applies them knowingly.
+    assert 'value="Mine"' in html
+    assert f'name="version" value="{seen + 1}"' in html
+    assert report_6().status == Status.COMPLETED
+    assert StatusReport.history.filter(history_change_reason="Mine").count() == 0
+
+    response = client.post(
+        STATUS_URL,
+        status_change(status=Status.ONGOING, wording="Ongoing", reason="Mine", version=seen + 1),
+    )
+    assert response.status_code == 302
+    assert report_6().status == Status.ONGOING
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_concurrent_saves_on_postgresql_exactly_one_wins(editor, second_editor):
+    if connection.vendor != "postgresql":
+        pytest.skip("row locking across connections is the PostgreSQL promise; CI runs it there")
+    from django.core.management import call_command
+
+    call_command("load_document", verbosity=0)  # transactional tests start empty
+    item = ActionItem.objects.get(number=6)
+    session = report_6().session
+    barrier = threading.Barrier(2)
+    outcomes: list[str] = []
+
+    def save(user, wording: str) -> None:
+        barrier.wait()
+        try:
+            item.report_status(
+                session,
+                status="completed",
+                wording=wording,
+                reason=wording,
+                by=user,
+                seen_version=1,
+            )
+            outcomes.append("saved")
+        except StaleEdit:
+            outcomes.append("conflict")
+        finally:
+            connection.close()
+
+    threads = [
+        threading.Thread(target=save, args=(editor, "A")),
+        threading.Thread(target=save, args=(second_editor, "B")),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["conflict", "saved"]
+    report = report_6()
+    assert report.version == 2
+    # The history holds what was loaded and the one accepted change, nothing of the loser's.
+    assert list(report.history.values_list("wording", flat=True)) == [
+        report.wording,
+        "Starting 2020",
+    ]
+
+
+# --- Engagements -------------------------------------------------------------------------------
+
+
+def test_an_editor_adds_an_engagement_from_the_country_page(editor_client):
+    response = editor_client.post(
+        "/countries/ug/engagements/add/",
+        {
+            "country": Engagement.objects.filter(country__code="UG").first().country_id,
+            "kind": "dwcp_alignment",
+            "government": "on",
+            "workers": "on",
+            "year": "2021",
+            "description": "New DWCP aligned with the Cooperation Framework.",
+        },
+    )
+    assert response.status_code == 302 and response["Location"] == "/countries/UG/"
+    page = editor_client.get("/countries/UG/").content.decode()
+    assert "New DWCP aligned with the Cooperation Framework." in page
+    created = Engagement.objects.get(description__startswith="New DWCP")
+    assert created.history.get().history_user.username == "editor"
+
+
+def test_editing_an_engagement_keeps_the_reason_and_refuses_a_date_in_another_year(editor_client):
+    engagement = Engagement.objects.get(country__code="AR", kind="cf_design")
+    url = reverse("countries:edit-engagement", args=[engagement.pk])
+    data = {
+        "country": engagement.country_id,
+        "kind": engagement.kind,
+        "government": "on",
+        "workers": "on",
+        "employers": "on",
+        "year": "2020",
+        "date": "2021-09-03",
+        "description": engagement.description,
+        "source_paragraph": engagement.source_paragraph_id,
+        "reason": "Exact date from the mission report",
+    }
+    response = editor_client.post(url, data)
+    assert response.status_code == 422
+    assert "The date is in 2021." in response.content.decode()
+    response = editor_client.post(url, {**data, "date": "2020-09-03"})
+    assert response.status_code == 302
+    assert engagement.history.latest().history_change_reason == "Exact date from the mission report"
+
+
+# --- Admin ---------------------------------------------------------------------------------------
+
+
+def test_admins_see_the_history_and_can_revert(admin_client, editor_client):
+    editor_client.post(STATUS_URL, status_change())
+    report = report_6()
+    history_url = reverse("admin:actions_statusreport_history", args=[report.pk])
+    assert admin_client.get(history_url).status_code == 200
+    first = report.history.earliest()
+    revert_url = reverse(
+        "admin:actions_statusreport_simple_history", args=[report.pk, first.history_id]
+    )
+    assert admin_client.get(revert_url).status_code == 200

@@ -1,6 +1,8 @@
+import re
+
 from django import forms
 
-from .models import ProgressUpdate, Status, StatusReport
+from .models import GoverningBodySession, ProgressUpdate, Status, StatusReport
 
 
 class StatusReportForm(forms.ModelForm):
@@ -60,3 +62,49 @@ class ProgressUpdateForm(forms.ModelForm):
             "narrative": forms.Textarea(attrs={"rows": 4}),
         }
         help_texts = {"date": "Format: YYYY-MM-DD.", "evidence_url": "Optional: https://…"}
+
+
+class SessionForm(forms.ModelForm):
+    """Open the next reporting session, to which editors then write statuses."""
+
+    class Meta:
+        model = GoverningBodySession
+        fields = ["code", "held_in", "period", "document_symbol", "document_title"]
+        labels = {"held_in": "Month of the session"}
+        widgets = {"held_in": forms.DateInput(attrs={"type": "date"})}
+        help_texts = {
+            "code": "GB. and the session's number, e.g. GB.341.",
+            "held_in": "Any day of the month (YYYY-MM-DD); it orders the sessions.",
+            "period": "As the session's documents say it, e.g. March 2021.",
+        }
+
+    def clean_code(self) -> str:
+        code = self.cleaned_data["code"].strip()
+        if not re.fullmatch(r"GB\.\d{3}", code):
+            raise forms.ValidationError("Write the code as GB. and three digits, e.g. GB.341.")
+        return code
+
+    def clean_held_in(self):
+        held_in = self.cleaned_data["held_in"]
+        latest = GoverningBodySession.objects.order_by("-held_in").first()
+        if latest and held_in <= latest.held_in:
+            raise forms.ValidationError(
+                f"A new session comes after the latest one, {latest.code} ({latest.period})."
+            )
+        return held_in.replace(day=1)
+
+    def clean(self) -> dict:
+        data = super().clean()
+        draft = GoverningBodySession.objects.reporting()
+        if draft is not None:
+            raise forms.ValidationError(
+                f"{draft.code} is still open as a draft: publish it before opening another."
+            )
+        return data
+
+
+class PublishForm(forms.Form):
+    confirm = forms.BooleanField(
+        required=False,
+        label="Publish despite the warnings above",
+    )

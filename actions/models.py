@@ -8,7 +8,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, models, transaction
-from django.db.models import F, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
@@ -18,9 +18,20 @@ class SessionQuerySet(models.QuerySet):
     def get_by_natural_key(self, code: str) -> GoverningBodySession:
         return self.get(code=code)
 
+    def published(self) -> SessionQuerySet:
+        return self.filter(published_at__isnull=False)
+
+    def latest_published(self) -> GoverningBodySession | None:
+        """The session the public pages report: the latest published one with statuses."""
+        has_reports = StatusReport.objects.filter(session=OuterRef("pk"))
+        return self.published().filter(Exists(has_reports)).order_by("-held_in").first()
+
+    def with_report_counts(self) -> SessionQuerySet:
+        return self.annotate(report_count=Count("status_reports"))
+
     def reporting(self) -> GoverningBodySession | None:
-        """The session that statuses are written for now: the latest one not cancelled."""
-        return self.filter(cancelled=False).order_by("-held_in").first()
+        """The open draft that editors write statuses for, if a session has been opened."""
+        return self.filter(cancelled=False, published_at__isnull=True).order_by("-held_in").first()
 
 
 class GoverningBodySession(models.Model):
@@ -45,8 +56,21 @@ class GoverningBodySession(models.Model):
     document_date = models.DateField(null=True, blank=True)
     cancelled = models.BooleanField(default=False)
     notes = models.TextField(blank=True)
+    published_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When the statuses for this session were published; they are frozen since.",
+    )
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
 
     objects = SessionQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = "Governing Body session"
@@ -55,14 +79,60 @@ class GoverningBodySession(models.Model):
             models.CheckConstraint(
                 condition=Q(code__startswith="GB."), name="session_code_starts_with_gb"
             ),
+            models.CheckConstraint(
+                condition=Q(cancelled=False) | Q(published_at__isnull=True),
+                name="cancelled_session_not_published",
+            ),
         ]
 
     def __str__(self) -> str:
         suffix = " (cancelled)" if self.cancelled else ""
         return f"{self.code}, {self.period}{suffix}"
 
+    def get_absolute_url(self) -> str:
+        return reverse("actions:session", args=[self.code])
+
     def natural_key(self) -> tuple[str]:
         return (self.code,)
+
+    @property
+    def is_published(self) -> bool:
+        return self.published_at is not None
+
+    @property
+    def is_draft(self) -> bool:
+        return not self.cancelled and self.published_at is None
+
+    @property
+    def state(self) -> str:
+        if self.cancelled:
+            return "Cancelled"
+        return "Published" if self.is_published else "Draft"
+
+    def accepts_edits_by(self, user) -> bool:
+        """Drafts take editors' changes; a published session takes only superusers' corrections."""
+        return self.is_draft or (self.is_published and user.is_superuser)
+
+    def previous_published(self) -> GoverningBodySession | None:
+        """The latest published session before this one that received statuses."""
+        return (
+            GoverningBodySession.objects.filter(held_in__lt=self.held_in)
+            .published()
+            .filter(Exists(StatusReport.objects.filter(session=OuterRef("pk"))))
+            .order_by("-held_in")
+            .first()
+        )
+
+    def publish(self, by) -> None:
+        """Freeze the session's statuses and make them the public record."""
+        if not self.is_draft:
+            raise SessionError(f"{self.code} is {self.state.lower()}: it cannot be published.")
+        if not self.status_reports.exists():
+            raise SessionError(f"{self.code} has no statuses yet: there is nothing to publish.")
+        self.published_at = timezone.now()
+        self.published_by = by
+        self._change_reason = "Published"
+        self.save(update_fields=["published_at", "published_by"])
 
 
 class PlanQuerySet(models.QuerySet):
@@ -168,14 +238,45 @@ class ActionItemQuerySet(models.QuerySet):
     def get_by_natural_key(self, plan_code: str, number: int) -> ActionItem:
         return self.get(plan__code=plan_code, number=number)
 
-    def with_current_status(self) -> ActionItemQuerySet:
-        """Annotate `current_status` and `current_wording` from each item's latest report."""
+    def with_current_status(self, include_drafts: bool = False) -> ActionItemQuerySet:
+        """Annotate `current_status`, `current_wording` and `current_session` (its code) from
+        each item's latest published report, or latest report of all for editors' drafts."""
         latest = StatusReport.objects.filter(action_item=OuterRef("pk")).order_by(
             "-session__held_in"
         )
+        if not include_drafts:
+            latest = latest.filter(session__published_at__isnull=False)
         return self.annotate(
             current_status=Subquery(latest.values("status")[:1]),
             current_wording=Subquery(latest.values("wording")[:1]),
+            current_session=Subquery(latest.values("session__code")[:1]),
+        )
+
+    def with_draft(self, session: GoverningBodySession | None) -> ActionItemQuerySet:
+        """For editors: annotate `draft_status` and `draft_wording` from the open draft session
+        (None where the draft has no report for the item yet, or there is no draft)."""
+        if session is None:
+            return self.annotate(
+                draft_status=models.Value(None, output_field=models.CharField()),
+                draft_wording=models.Value(None, output_field=models.CharField()),
+            )
+        report = StatusReport.objects.filter(action_item=OuterRef("pk"), session=session)
+        return self.annotate(
+            draft_status=Subquery(report.values("status")[:1]),
+            draft_wording=Subquery(report.values("wording")[:1]),
+        )
+
+    def as_reported_to(self, session: GoverningBodySession) -> ActionItemQuerySet:
+        """Annotate `session_status` and `session_wording`: the item's report to that session
+        exactly (None where it has none), in the order of the Appendix."""
+        report = StatusReport.objects.filter(action_item=OuterRef("pk"), session=session)
+        return (
+            self.select_related("component")
+            .annotate(
+                session_status=Subquery(report.values("status")[:1]),
+                session_wording=Subquery(report.values("wording")[:1]),
+            )
+            .order_by("component__number", "number")
         )
 
     def for_appendix(self) -> ActionItemQuerySet:
@@ -267,8 +368,14 @@ class ActionItem(models.Model):
     ) -> StatusReport:
         """Write the item's status for `session`; `seen_version` 0 means "there was none".
 
-        Raises `StaleEdit` if someone else wrote it since the editor loaded it.
+        Raises `StaleEdit` if someone else wrote it since the editor loaded it, and
+        `SessionError` if the session is frozen for this user.
         """
+        if not session.accepts_edits_by(by):
+            raise SessionError(
+                f"{session.code} is {session.state.lower()}: its statuses can no longer be "
+                "changed (a superuser can correct a published one)."
+            )
         report = self.status_reports.filter(session=session).first()
         if report is not None:
             return report.record(
@@ -415,6 +522,10 @@ class StatusReport(models.Model):
         self._change_reason = reason
         self.save(update_fields=["status", "wording", "version", "updated_at", "updated_by"])
         return self
+
+
+class SessionError(Exception):
+    """A session cannot do what was asked (publish an empty one, edit a frozen one...)."""
 
 
 class StaleEdit(Exception):

@@ -56,3 +56,18 @@ def superuser(django_user_model):
 def editor_client(client, editor):
     client.force_login(editor)
     return client
+
+
+@pytest.fixture
+def gb341(db):
+    """The next session, opened for reporting: statuses written for it are a draft."""
+    import datetime
+
+    from actions.models import GoverningBodySession
+
+    return GoverningBodySession.objects.create(
+        code="GB.341",
+        held_in=datetime.date(2021, 3, 1),
+        period="March 2021",
+        document_symbol="GB.341/INS/8",
+    )

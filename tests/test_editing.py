@@ -1,5 +1,6 @@
 """ILO staff edit statuses, progress and engagements; each change is in the history, none lost."""
 
+import datetime
 import threading
 
 import pytest
@@ -7,25 +8,34 @@ from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
-from actions.models import ActionItem, ProgressUpdate, StaleEdit, Status, StatusReport
+from actions.models import (
+    ActionItem,
+    GoverningBodySession,
+    ProgressUpdate,
+    StaleEdit,
+    Status,
+    StatusReport,
+)
 from countries.models import Engagement
 
-pytestmark = pytest.mark.django_db
+# Statuses are written for the open draft session, GB.341.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("gb341")]
 
 STATUS_URL = "/actions/6/status/"
 
 
-def report_6() -> StatusReport:
-    return StatusReport.objects.get(action_item__number=6, session__code="GB.340")
+def report_6(session: str = "GB.341") -> StatusReport | None:
+    return StatusReport.objects.filter(action_item__number=6, session__code=session).first()
 
 
 def status_change(**overrides) -> dict:
+    draft = report_6()
     data = {
         "status": Status.COMPLETED,
         "wording": "Completed",
         "reason": "Induction modules delivered with the Turin Centre",
         "note": "",
-        "version": report_6().version,
+        "version": draft.version if draft else 0,
     }
     return {**data, **overrides}
 
@@ -89,24 +99,26 @@ def test_only_editors_see_edit_controls(client, editor, viewer):
 # --- Changing a status -------------------------------------------------------------------------
 
 
-def test_an_editors_change_shows_in_the_table_and_in_the_history_with_the_reason(editor_client):
+def test_an_editors_change_is_a_draft_until_published_and_is_in_the_history(editor_client):
+    client = Client()  # a member of the public
     response = editor_client.post(STATUS_URL, status_change())
     assert response.status_code == 302
     assert response["Location"] == "/appendix/#item-6"
 
     report = report_6()
-    assert (report.status, report.wording, report.version) == ("completed", "Completed", 2)
+    assert (report.status, report.wording, report.version) == ("completed", "Completed", 1)
     assert report.updated_by.username == "editor"
+    assert report_6("GB.340").wording == "Starting 2020"  # the published record is untouched
 
-    appendix = editor_client.get("/appendix/?_export=csv").content.decode()
-    assert (
-        "in collaboration with the International Training Centre of the ILO,By end 2019,Completed"
-        in appendix
-    )
+    assert "Draft for GB.341: Completed" in editor_client.get("/appendix/").content.decode()
+    public = client.get("/appendix/?_export=csv").content.decode()
+    assert "International Training Centre of the ILO,By end 2019,Starting 2020" in public
+    assert "Draft for GB.341" not in client.get("/appendix/").content.decode()
 
     page = editor_client.get("/actions/6/").content.decode()
     assert "Induction modules delivered with the Turin Centre" in page
-    assert "<del>Starting</del> → <ins>Completed</ins>" in page
+    assert "Status for GB.341 created" in page
+    assert "<ins>Completed</ins>" in page
     assert "<td>editor</td>" in page
 
 
@@ -127,7 +139,9 @@ def test_in_place_edit_returns_the_form_and_then_the_updated_cell(editor_client)
 
 
 def test_cancelling_an_in_place_edit_puts_the_cell_back(editor_client):
+    editor_client.post(STATUS_URL, status_change(wording="Starting 2021", status="starting"))
     cell = editor_client.get("/actions/6/status/cell/", HTTP_HX_REQUEST="true")
+    assert "Draft for GB.341: Starting 2021" in cell.content.decode()
     assert 'id="status-6"' in cell.content.decode()
     assert "Starting 2020" in cell.content.decode()
     assert editor_client.get("/actions/6/status/cell/").status_code == 302
@@ -137,11 +151,12 @@ def test_a_progress_note_with_the_status_becomes_a_progress_update(editor_client
     editor_client.post(STATUS_URL, status_change(note="Modules piloted in two regions."))
     update = ProgressUpdate.objects.get()
     assert update.action_item.number == 6
-    assert update.session.code == "GB.340"
+    assert update.session.code == "GB.341"
     assert update.narrative == "Modules piloted in two regions."
 
 
 def test_changing_only_the_wording_needs_no_reason(editor_client):
+    # The draft starts from the last published status, "Starting".
     response = editor_client.post(
         STATUS_URL, status_change(status=Status.STARTING, wording="Starting 2021", reason="")
     )
@@ -169,13 +184,13 @@ def test_a_new_status_left_with_the_old_wording_takes_its_own_name(editor_client
     ],
 )
 def test_bad_status_input_is_refused_beside_its_field(editor_client, overrides, field, message):
-    before = StatusReport.history.count(), report_6().status
+    before = StatusReport.history.count(), StatusReport.objects.count()
     response = editor_client.post(STATUS_URL, status_change(**overrides))
     assert response.status_code == 422
     html = response.content.decode()
     assert message in html
     assert f'id="id_{field}_error"' in html or field == "version"
-    assert (StatusReport.history.count(), report_6().status) == before
+    assert (StatusReport.history.count(), StatusReport.objects.count()) == before
     assert not ProgressUpdate.objects.exists()
 
 
@@ -189,7 +204,7 @@ def test_html_in_a_text_field_is_shown_escaped(editor_client):
 def test_a_progress_update_with_a_bad_date_is_refused(editor_client):
     response = editor_client.post(
         "/actions/6/updates/add/",
-        {"date": "2020-13-45", "narrative": "Done", "session": report_6().session_id},
+        {"date": "2020-13-45", "narrative": "Done", "session": report_6("GB.340").session_id},
     )
     assert response.status_code == 422
     assert "Enter a valid date." in response.content.decode()
@@ -203,7 +218,7 @@ def test_an_editor_adds_a_dated_progress_update_with_evidence(editor_client):
             "date": "2020-11-02",
             "narrative": "First module online.",
             "evidence_url": "https://www.ilo.org/",
-            "session": report_6().session_id,
+            "session": report_6("GB.340").session_id,
         },
     )
     assert response.status_code == 302 and response["Location"] == "/actions/6/"
@@ -218,7 +233,7 @@ def test_an_editor_adds_a_dated_progress_update_with_evidence(editor_client):
 def test_the_second_of_two_editors_gets_the_conflict_and_nothing_is_overwritten(
     client, editor, second_editor
 ):
-    seen = report_6().version  # both opened the form at this version
+    seen = 0  # both opened the form before GB.341 had a status for the item
     colleague = Client()
     colleague.force_login(second_editor)
     assert colleague.post(STATUS_URL, status_change(version=seen)).status_code == 302
@@ -254,7 +269,12 @@ def test_two_concurrent_saves_on_postgresql_exactly_one_wins(editor, second_edit
 
     call_command("load_document", verbosity=0)  # transactional tests start empty
     item = ActionItem.objects.get(number=6)
-    session = report_6().session
+    session = GoverningBodySession.objects.create(
+        code="GB.341", held_in=datetime.date(2021, 3, 1), period="March 2021"
+    )
+    item.report_status(  # the draft report both editors then open, at version 1
+        session, status="starting", wording="Starting 2021", reason="", by=editor, seen_version=0
+    )
     barrier = threading.Barrier(2)
     outcomes: list[str] = []
 
@@ -286,10 +306,10 @@ def test_two_concurrent_saves_on_postgresql_exactly_one_wins(editor, second_edit
     assert sorted(outcomes) == ["conflict", "saved"]
     report = report_6()
     assert report.version == 2
-    # The history holds what was loaded and the one accepted change, nothing of the loser's.
+    # The history holds the draft and the one accepted change, nothing of the loser's.
     assert list(report.history.values_list("wording", flat=True)) == [
         report.wording,
-        "Starting 2020",
+        "Starting 2021",
     ]
 
 
@@ -342,6 +362,7 @@ def test_editing_an_engagement_keeps_the_reason_and_refuses_a_date_in_another_ye
 
 
 def test_admins_see_the_history_and_can_revert(admin_client, editor_client):
+    editor_client.post(STATUS_URL, status_change(status="starting", wording="Starting", reason=""))
     editor_client.post(STATUS_URL, status_change())
     report = report_6()
     history_url = reverse("admin:actions_statusreport_history", args=[report.pk])

@@ -1,0 +1,231 @@
+"""What moved between two Governing Body sessions, and what to check before publishing one.
+
+Used by the session pages, the publishing page and the Word Appendix.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from dataclasses import dataclass, field
+
+from django.db.models import OuterRef, Q, Subquery
+from django.utils import timezone
+
+from countries.models import Engagement
+
+from .models import ActionItem, GoverningBodySession, Plan, ProgressUpdate, Status, StatusReport
+
+DONE = {Status.COMPLETED, Status.COMPLETED_ONGOING}
+UNDER_WAY = {Status.STARTING, Status.ONGOING}
+
+
+def overdue_at(item: ActionItem, status: str | None, day: datetime.date) -> bool:
+    return item.due_date < day and status not in DONE
+
+
+@dataclass
+class ItemChange:
+    item: ActionItem
+    before_status: str | None
+    before_wording: str | None
+    after_status: str | None
+    after_wording: str | None
+    since: GoverningBodySession
+    session: GoverningBodySession
+
+    @property
+    def status_changed(self) -> bool:
+        return self.before_status != self.after_status
+
+    @property
+    def wording_changed(self) -> bool:
+        return self.before_wording != self.after_wording
+
+    @property
+    def completed(self) -> bool:
+        return self.after_status in DONE and self.before_status not in DONE
+
+    @property
+    def started(self) -> bool:
+        return self.after_status in UNDER_WAY and self.before_status in {None, Status.NOT_STARTED}
+
+    @property
+    def still_overdue(self) -> bool:
+        return self.overdue and overdue_at(self.item, self.before_status, self.since.held_in)
+
+    @property
+    def became_overdue(self) -> bool:
+        return self.overdue and not overdue_at(self.item, self.before_status, self.since.held_in)
+
+    @property
+    def overdue(self) -> bool:
+        return overdue_at(self.item, self.after_status, self.session.held_in)
+
+    @property
+    def changed(self) -> bool:
+        return self.status_changed or self.wording_changed or self.became_overdue
+
+    @property
+    def label(self) -> str:
+        """The change in a few words, for the Word Appendix's "Change since" column."""
+        if self.status_changed:
+            before = Status(self.before_status).label if self.before_status else "No status"
+            after = Status(self.after_status).label if self.after_status else "No status"
+            return f"{before} → {after}"
+        if self.wording_changed:
+            return "Wording changed"
+        return "Newly overdue" if self.became_overdue else "No change"
+
+
+@dataclass
+class SessionChanges:
+    session: GoverningBodySession
+    since: GoverningBodySession
+    items: list[ItemChange]
+    new_engagements: list[Engagement] = field(default_factory=list)
+
+    @property
+    def changed_items(self) -> list[ItemChange]:
+        return [change for change in self.items if change.changed]
+
+    @property
+    def engagements_by_country(self) -> dict[str, list[Engagement]]:
+        grouped: dict[str, list[Engagement]] = {}
+        for engagement in self.new_engagements:
+            grouped.setdefault(engagement.country.name, []).append(engagement)
+        return dict(sorted(grouped.items()))
+
+    def summary(self) -> str:
+        counts = [
+            (sum(c.completed for c in self.items), "item completed", "items completed"),
+            (sum(c.started for c in self.items), "item started", "items started"),
+            (
+                sum(c.status_changed and not (c.completed or c.started) for c in self.items),
+                "other change of status",
+                "other changes of status",
+            ),
+            (
+                sum(c.wording_changed and not c.status_changed for c in self.items),
+                "change of wording",
+                "changes of wording",
+            ),
+            (
+                sum(c.became_overdue for c in self.items),
+                "item newly overdue",
+                "items newly overdue",
+            ),
+            (sum(c.still_overdue for c in self.items), "item still overdue", "items still overdue"),
+        ]
+        parts = [f"{n} {one if n == 1 else many}" for n, one, many in counts if n]
+        if self.new_engagements:
+            countries = len(self.engagements_by_country)
+            parts.append(
+                f"{len(self.new_engagements)} new country engagement"
+                f"{'' if len(self.new_engagements) == 1 else 's'} in {countries} "
+                f"countr{'y' if countries == 1 else 'ies'}"
+            )
+        if not parts:
+            return f"No change since {self.since.code}."
+        return f"Since {self.since.code}: {', '.join(parts)}."
+
+
+def changes_between(session: GoverningBodySession, since: GoverningBodySession) -> SessionChanges:
+    """Item by item, each item's report to `since` against its report to `session`."""
+    plan = Plan.objects.current()
+
+    def report(which: GoverningBodySession, column: str) -> Subquery:
+        reports = StatusReport.objects.filter(action_item=OuterRef("pk"), session=which)
+        return Subquery(reports.values(column)[:1])
+
+    items = (
+        ActionItem.objects.filter(plan=plan)
+        .select_related("component")
+        .annotate(
+            before_status=report(since, "status"),
+            before_wording=report(since, "wording"),
+            after_status=report(session, "status"),
+            after_wording=report(session, "wording"),
+        )
+        .order_by("component__number", "number")
+    )
+    return SessionChanges(
+        session=session,
+        since=since,
+        items=[
+            ItemChange(
+                item=item,
+                before_status=item.before_status,
+                before_wording=item.before_wording,
+                after_status=item.after_status,
+                after_wording=item.after_wording,
+                since=since,
+                session=session,
+            )
+            for item in items
+        ],
+        new_engagements=list(new_engagements(session, since)),
+    )
+
+
+def new_engagements(session: GoverningBodySession, since: GoverningBodySession):
+    """Engagements first reported to `session` after `since`: those citing the document of a
+    session in between, and those staff added (with no source paragraph) in that time."""
+    start = since.published_at or timezone.make_aware(
+        datetime.datetime.combine(since.held_in, datetime.time())
+    )
+    end = session.published_at or timezone.now()
+    added = Engagement.history.filter(
+        history_type="+", history_date__gt=start, history_date__lte=end
+    ).values("id")
+    return (
+        Engagement.objects.filter(
+            Q(
+                source_paragraph__session__held_in__gt=since.held_in,
+                source_paragraph__session__held_in__lte=session.held_in,
+            )
+            | Q(source_paragraph__isnull=True, pk__in=added)
+        )
+        .select_related("country", "source_paragraph__session")
+        .order_by("country__code", "kind")
+    )
+
+
+@dataclass
+class Warning:
+    item: ActionItem
+    message: str
+
+
+def publication_warnings(session: GoverningBodySession) -> list[Warning]:
+    """The quality gate before publishing: what a reader of the Appendix would query."""
+    plan = Plan.objects.current()
+    noted = set(
+        ProgressUpdate.objects.filter(session=session)
+        .filter(~Q(narrative="") | ~Q(evidence_url=""))
+        .values_list("action_item_id", flat=True)
+    )
+    warnings = []
+    for item in ActionItem.objects.filter(plan=plan).as_reported_to(session):
+        status, wording = item.session_status, item.session_wording or ""
+        if status is None:
+            warnings.append(Warning(item, f"No status for {session.code}."))
+            continue
+        starting = re.search(r"\bStarting (\d{4})\b", wording)
+        if starting and int(starting.group(1)) < session.held_in.year:
+            warnings.append(
+                Warning(item, f"Still “{starting.group(0)}” in {session.held_in.year}.")
+            )
+        if status == Status.ONGOING and item.due_date < session.held_in and item.pk not in noted:
+            warnings.append(
+                Warning(
+                    item,
+                    f"Ongoing past its due date ({item.due_by}) without a progress note on the "
+                    "new timeline.",
+                )
+            )
+        if status in DONE and item.pk not in noted:
+            warnings.append(
+                Warning(item, "Completed without a progress note or evidence for this session.")
+            )
+    return warnings

@@ -1,0 +1,66 @@
+"""The Appendix as a Word document, laid out as in the Governing Body papers."""
+
+from __future__ import annotations
+
+import io
+
+from docx import Document
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.shared import Pt
+
+from .changes import SessionChanges
+from .models import ActionItem, GoverningBodySession, Plan
+
+
+def appendix_docx(
+    session: GoverningBodySession, plan: Plan, changes: SessionChanges | None = None
+) -> bytes:
+    """One table: component headings across the row, then each item's text, due date, status."""
+    items = list(ActionItem.objects.filter(plan=plan).as_reported_to(session))
+    change_of = {change.item.pk: change.label for change in changes.items} if changes else {}
+
+    document = Document()
+    style = document.styles["Normal"]
+    style.font.name = "Arial"
+    style.font.size = Pt(10)
+    heading = document.add_paragraph()
+    heading.add_run("Appendix").bold = True
+    heading.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    title = document.add_paragraph()
+    title.add_run(f"Status of the {plan.title}").bold = True
+    title.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    document.add_paragraph(
+        f"As reported to the {session.code} session ({session.period})"
+        + (f", {session.document_symbol}" if session.document_symbol else "")
+        + (f"; changes since {changes.since.code}" if changes else "")
+    )
+
+    headers = ["Action item", "Due by", "Status"]
+    if changes:
+        headers.append(f"Change since {changes.since.code}")
+    table = document.add_table(rows=1, cols=len(headers))
+    table.style = "Table Grid"
+    for cell, text in zip(table.rows[0].cells, headers, strict=True):
+        cell.text = ""
+        cell.paragraphs[0].add_run(text).bold = True
+
+    component = None
+    for item in items:
+        if item.component_id != component:
+            component = item.component_id
+            row = table.add_row().cells
+            merged = row[0].merge(row[-1])
+            merged.text = ""
+            merged.paragraphs[0].add_run(
+                f"Component {item.component.number}: {item.component.title}"
+            ).bold = True
+        row = table.add_row().cells
+        row[0].text = f"{item.number}. {item.text}"
+        row[1].text = item.due_by
+        row[2].text = item.session_wording or "No status reported"
+        if changes:
+            row[3].text = change_of.get(item.pk, "")
+
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()

@@ -4,6 +4,7 @@ from .models import (
     ActionItem,
     Component,
     GoverningBodySession,
+    KeyFigure,
     Paragraph,
     Plan,
     StatusReport,
@@ -107,3 +108,12 @@ class ParagraphAdmin(admin.ModelAdmin):
     @admin.display(description="text")
     def opening(self, paragraph: Paragraph) -> str:
         return paragraph.text[:120] + ("…" if len(paragraph.text) > 120 else "")
+
+
+@admin.register(KeyFigure)
+class KeyFigureAdmin(admin.ModelAdmin):
+    list_display = ["order", "value", "label", "paragraph"]
+    list_display_links = ["value", "label"]
+    search_fields = ["value", "label", "quote"]
+    list_select_related = ["paragraph__session"]
+    autocomplete_fields = ["paragraph"]

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_countries",
     "django_tables2",
+    "django_filters",
     "actions",
     "countries",
 ]
@@ -61,6 +62,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "actions.middleware.RequireLoginToViewMiddleware",
 ]
 
 ROOT_URLCONF = "reform_tracker.urls"
@@ -75,6 +77,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "actions.context_processors.as_of",
             ],
         },
     },
@@ -111,3 +114,7 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 
 DJANGO_TABLES2_TEMPLATE = "django_tables2/table.html"
+
+LOGIN_URL = "/accounts/login/"
+# Public by default; true makes every page but sign-in and admin require signing in.
+REQUIRE_LOGIN_TO_VIEW = env_bool("REQUIRE_LOGIN_TO_VIEW", False)

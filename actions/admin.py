@@ -5,6 +5,7 @@ from .models import (
     ActionItem,
     Component,
     GoverningBodySession,
+    KeyFigure,
     Paragraph,
     Plan,
     ProgressUpdate,
@@ -119,3 +120,12 @@ class ProgressUpdateAdmin(SimpleHistoryAdmin):
     search_fields = ["narrative", "action_item__text"]
     list_select_related = ["action_item", "session", "created_by"]
     date_hierarchy = "date"
+
+
+@admin.register(KeyFigure)
+class KeyFigureAdmin(admin.ModelAdmin):
+    list_display = ["order", "value", "label", "paragraph"]
+    list_display_links = ["value", "label"]
+    search_fields = ["value", "label", "quote"]
+    list_select_related = ["paragraph__session"]
+    autocomplete_fields = ["paragraph"]

@@ -14,9 +14,16 @@ from django.utils import timezone
 
 from countries.models import Engagement
 
-from .models import ActionItem, GoverningBodySession, Plan, ProgressUpdate, Status, StatusReport
+from .models import DONE_STATUSES as DONE
+from .models import (
+    ActionItem,
+    GoverningBodySession,
+    Plan,
+    ProgressUpdate,
+    Status,
+    StatusReport,
+)
 
-DONE = {Status.COMPLETED, Status.COMPLETED_ONGOING}
 UNDER_WAY = {Status.STARTING, Status.ONGOING}
 
 

@@ -2,16 +2,32 @@
 
 from __future__ import annotations
 
+import calendar
 import datetime
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import IntegrityError, models, transaction
-from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
+from django.db.models import (
+    BooleanField,
+    Count,
+    DateField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    Value,
+)
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
+
+if TYPE_CHECKING:
+    from countries.models import EngagementQuerySet
 
 
 class SessionQuerySet(models.QuerySet):
@@ -21,10 +37,11 @@ class SessionQuerySet(models.QuerySet):
     def published(self) -> SessionQuerySet:
         return self.filter(published_at__isnull=False)
 
-    def latest_published(self) -> GoverningBodySession | None:
-        """The session the public pages report: the latest published one with statuses."""
-        has_reports = StatusReport.objects.filter(session=OuterRef("pk"))
-        return self.published().filter(Exists(has_reports)).order_by("-held_in").first()
+    def latest_reported(self) -> GoverningBodySession | None:
+        """The last published session that was told where the items stand: what the public
+        pages reflect. Drafts do not count until they are published."""
+        reported = StatusReport.objects.filter(session=OuterRef("pk"))
+        return self.published().filter(Exists(reported)).order_by("-held_in").first()
 
     def with_report_counts(self) -> SessionQuerySet:
         return self.annotate(report_count=Count("status_reports"))
@@ -32,6 +49,24 @@ class SessionQuerySet(models.QuerySet):
     def reporting(self) -> GoverningBodySession | None:
         """The open draft that editors write statuses for, if a session has been opened."""
         return self.filter(cancelled=False, published_at__isnull=True).order_by("-held_in").first()
+
+    def timeline_for(self, item: ActionItem) -> SessionQuerySet:
+        """The sessions since the item's plan was endorsed, oldest first, each with `item_reports`:
+        the item's report to it (none for a session that was cancelled or not told), with the
+        paragraphs that report on it. Three queries: sessions, reports, paragraphs."""
+        reports = StatusReport.objects.filter(action_item=item).prefetch_related(
+            Prefetch("paragraphs", queryset=Paragraph.objects.select_related("session"))
+        )
+        # Drafts are not part of the public record until they are published.
+        sessions = (
+            self.exclude(cancelled=False, published_at__isnull=True)
+            .prefetch_related(Prefetch("status_reports", queryset=reports, to_attr="item_reports"))
+            .order_by("held_in")
+        )
+        endorsed_at = item.plan.endorsed_at
+        if endorsed_at is not None:
+            sessions = sessions.filter(held_in__gte=endorsed_at.held_in)
+        return sessions
 
 
 class GoverningBodySession(models.Model):
@@ -234,6 +269,34 @@ class Status(models.TextChoices):
     COMPLETED_ONGOING = "completed_ongoing", "Completed/ongoing"
 
 
+# What counts as done for "overdue": "Completed/ongoing" means the deliverable was produced and
+# the work goes on, so such an item is no longer late.
+DONE_STATUSES = (Status.COMPLETED, Status.COMPLETED_ONGOING)
+
+
+def months_between(earlier: datetime.date, later: datetime.date) -> int:
+    """Whole months from `earlier` to `later` (0 if less than a month or if `later` is earlier).
+
+    A month is complete on the same day of the month, or on the month's last day when it is
+    shorter: 31 December to 30 November is eleven months.
+    """
+    months = (later.year - earlier.year) * 12 + later.month - earlier.month
+    last_day = calendar.monthrange(later.year, later.month)[1]
+    if later.day < min(earlier.day, last_day):
+        months -= 1
+    return max(months, 0)
+
+
+def describe_months(months: int) -> str:
+    """A span of whole months as a reader says it: "3 months", "14 months", "6 years 10 months"."""
+    if months < 1:
+        return "less than a month"
+    if months < 24:
+        return f"{months} month{'s' if months > 1 else ''}"
+    years, rest = divmod(months, 12)
+    return f"{years} years" + (f" {rest} month{'s' if rest > 1 else ''}" if rest else "")
+
+
 class ActionItemQuerySet(models.QuerySet):
     def get_by_natural_key(self, plan_code: str, number: int) -> ActionItem:
         return self.get(plan__code=plan_code, number=number)
@@ -279,12 +342,47 @@ class ActionItemQuerySet(models.QuerySet):
             .order_by("component__number", "number")
         )
 
-    def for_appendix(self) -> ActionItemQuerySet:
-        """The items in the order of the document's Appendix, with their current status."""
+    def with_overdue(self, today: datetime.date | None = None) -> ActionItemQuerySet:
+        """Annotate `overdue` and `checked_on` (the day it was judged on, default today).
+
+        The one rule for "overdue": the due date has passed and the item's latest status is not
+        completed (an item with no report at all is overdue too). Needs `with_current_status()`.
+        """
+        today = today or timezone.localdate()
+        late = Q(due_date__lt=today) & (
+            Q(current_status__isnull=True) | ~Q(current_status__in=DONE_STATUSES)
+        )
+        return self.annotate(
+            overdue=ExpressionWrapper(late, output_field=BooleanField()),
+            checked_on=Value(today, output_field=DateField()),
+        )
+
+    def for_appendix(self, today: datetime.date | None = None) -> ActionItemQuerySet:
+        """The items in the order of the document's Appendix, with their current status and
+        whether they are overdue on `today`."""
         return (
             self.select_related("component", "plan")
             .with_current_status()
+            .with_overdue(today)
             .order_by("plan__code", "component__number", "number")
+        )
+
+    def for_detail(self, today: datetime.date | None = None) -> ActionItemQuerySet:
+        """As `for_appendix`, with the session that endorsed the plan (for its timeline)."""
+        return self.for_appendix(today).select_related("plan__endorsed_at")
+
+    def overdue(self, today: datetime.date | None = None) -> ActionItemQuerySet:
+        """The items overdue on `today`, the longest overdue first."""
+        return self.for_appendix(today).filter(overdue=True).order_by("due_date", "number")
+
+    def status_counts(self) -> ActionItemQuerySet:
+        """One row per component and current status: `component__number`, `current_status`,
+        `count`, in one query."""
+        return (
+            self.with_current_status()
+            .order_by()
+            .values("component__number", "current_status")
+            .annotate(count=Count("pk"))
         )
 
 
@@ -331,8 +429,7 @@ class ActionItem(models.Model):
 
     def audit_trail(self) -> list[HistoryEntry]:
         """Every recorded change to the item, its status reports and progress updates, newest
-        first, with who, when, before → after and the reason. Makes four queries."""
-        sessions = {s.pk: s.code for s in GoverningBodySession.objects.all()}
+        first, with who, when, before → after and the reason. Makes three queries."""
         entries = [
             *history_entries(
                 self.history.select_related("history_user").order_by("history_date"),
@@ -341,9 +438,9 @@ class ActionItem(models.Model):
             ),
             *history_entries(
                 StatusReport.history.filter(action_item_id=self.pk)
-                .select_related("history_user")
+                .select_related("history_user", "session")
                 .order_by("history_date"),
-                lambda r: f"Status for {sessions.get(r.session_id, '?')}",
+                lambda r: f"Status for {r.session.code}",
                 ["status", "wording", "narrative"],
             ),
             *history_entries(
@@ -400,6 +497,41 @@ class ActionItem(models.Model):
             raise StaleEdit(self.status_reports.get(session=session)) from None
         return report
 
+    @property
+    def lateness(self) -> str | None:
+        """How long the item has been overdue ("14 months"), or None if it is not.
+
+        Needs the annotations of `ActionItem.objects.for_appendix(today)`.
+        """
+        if not self.overdue:
+            return None
+        return describe_months(months_between(self.due_date, self.checked_on))
+
+    @property
+    def standing(self) -> str:
+        """Where the item stands against its due date: "14 months overdue", "due in 3 months",
+        "completed". Needs the annotations of `ActionItem.objects.for_appendix(today)`."""
+        if self.overdue:
+            return f"{self.lateness} overdue"
+        if self.current_status in DONE_STATUSES:
+            return "completed"
+        if self.due_date == self.checked_on:
+            return "due today"
+        return f"due in {describe_months(months_between(self.checked_on, self.due_date))}"
+
+    def related_engagements(self) -> EngagementQuerySet:
+        """Country engagements reported in the paragraphs that report on this item, by country,
+        in one query (with country, region and source paragraph)."""
+        # Imported here: countries.models imports this module.
+        from countries.models import Engagement
+
+        paragraphs = Paragraph.objects.filter(status_reports__action_item=self)
+        return (
+            Engagement.objects.filter(source_paragraph__in=paragraphs)
+            .select_related("country__region", "source_paragraph__session")
+            .order_by("country__code", "source_paragraph__number", "kind")
+        )
+
 
 class ParagraphQuerySet(models.QuerySet):
     def get_by_natural_key(self, session_code: str, number: int) -> Paragraph:
@@ -443,6 +575,14 @@ class StatusReportQuerySet(models.QuerySet):
             action_item__plan__code=plan_code,
             action_item__number=item_number,
             session__code=session_code,
+        )
+
+    def latest_first(self) -> StatusReportQuerySet:
+        """The most recent reports first, with their item and session."""
+        return (
+            self.filter(session__published_at__isnull=False)
+            .select_related("action_item", "session")
+            .order_by("-session__held_in", "action_item__number")
         )
 
 
@@ -630,3 +770,45 @@ def display_value(record, name: str) -> str:
     display = getattr(record, f"get_{name}_display", None)
     value = display() if display else getattr(record, name)
     return "" if value is None else str(value)
+
+
+class KeyFigureQuerySet(models.QuerySet):
+    def get_by_natural_key(self, code: str) -> KeyFigure:
+        return self.get(code=code)
+
+    def for_dashboard(self) -> KeyFigureQuerySet:
+        return self.select_related("paragraph__session").order_by("order", "code")
+
+
+class KeyFigure(models.Model):
+    """A figure the document states, shown with the paragraph (or footnote) that states it."""
+
+    code = models.SlugField(max_length=40, unique=True)
+    order = models.PositiveSmallIntegerField(help_text="Position among the key figures.")
+    value = models.CharField(
+        max_length=40, help_text="The figure as the document writes it, e.g. “US$73 million”."
+    )
+    label = models.CharField(max_length=300, help_text="What the figure counts, after the value.")
+    paragraph = models.ForeignKey(Paragraph, on_delete=models.PROTECT, related_name="key_figures")
+    footnote = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="The paragraph's footnote that states it, if any."
+    )
+    quote = models.TextField(help_text="The sentence that states the figure, verbatim.")
+
+    objects = KeyFigureQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "key figure"
+        ordering = ["order", "code"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(footnote__isnull=True) | Q(footnote__gte=1),
+                name="key_figure_footnote_positive",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.value} {self.label}"
+
+    def natural_key(self) -> tuple[str]:
+        return (self.code,)

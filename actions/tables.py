@@ -1,10 +1,15 @@
 import django_tables2 as tables
 
-from .models import ActionItem
+from .models import ActionItem, Component
 
 
 class AppendixTable(tables.Table):
-    """The Appendix of the document: one row per action item, in the document's order."""
+    """The Appendix of the document: one row per action item, in the document's order.
+
+    In the document's order the page shows each component as a heading row inside the table (see
+    `actions/appendix_table.html`); sorted by another column, it shows a component column instead.
+    Exports always have the component column and never the overdue flag.
+    """
 
     component = tables.Column(order_by=("component__number", "number"))
     number = tables.Column(verbose_name="No.", linkify=True)
@@ -15,13 +20,42 @@ class AppendixTable(tables.Table):
         verbose_name="Status",
         order_by=("current_status", "number"),
     )
+    overdue = tables.Column(
+        verbose_name="Overdue",
+        order_by=("overdue", "due_date", "number"),
+        exclude_from_export=True,
+        attrs={"th": {"class": "overdue-column"}, "td": {"class": "overdue-column"}},
+    )
+
+    caption = "Action items of the plan by component, when each is due, and its latest status"
 
     class Meta:
         model = ActionItem
-        fields = ["component", "number", "text", "due_by", "current_wording"]
+        fields = ["component", "number", "text", "due_by", "current_wording", "overdue"]
         orderable = True
-        empty_text = "No action items."
+        empty_text = "No action item matches these filters."
+        template_name = "actions/appendix_table.html"
         row_attrs = {"id": lambda record: f"item-{record.number}"}
 
     def value_current_wording(self, record: ActionItem) -> str:
         return record.current_wording or ""
+
+    @property
+    def grouped_by_component(self) -> bool:
+        """True when rows come component by component, so that heading rows make sense."""
+        return not self.order_by or self.order_by[0].bare == "component"
+
+    def before_render(self, request) -> None:
+        if self.grouped_by_component:
+            self.columns.hide("component")
+        else:
+            self.columns.show("component")
+
+    def render_component(self, value: Component) -> str:
+        return f"Component {value.number}"
+
+    def value_component(self, value: Component) -> str:
+        return str(value)
+
+    def render_overdue(self, value: bool, record: ActionItem) -> str:
+        return f"Yes, {record.lateness}" if value else "No"

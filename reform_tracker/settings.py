@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "django_tables2",
     "django_htmx",
     "simple_history",
+    "django_filters",
     "actions",
     "countries",
 ]
@@ -66,6 +67,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     # Records who made each change in the audit trail.
     "simple_history.middleware.HistoryRequestMiddleware",
+    "actions.middleware.RequireLoginToViewMiddleware",
 ]
 
 ROOT_URLCONF = "reform_tracker.urls"
@@ -80,6 +82,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "actions.context_processors.as_of",
             ],
         },
     },
@@ -120,3 +123,5 @@ DJANGO_TABLES2_TEMPLATE = "django_tables2/table.html"
 LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/"
+# Public by default; true makes every page but sign-in and admin require signing in.
+REQUIRE_LOGIN_TO_VIEW = env_bool("REQUIRE_LOGIN_TO_VIEW", False)

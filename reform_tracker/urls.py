@@ -1,9 +1,10 @@
 from django.contrib import admin
 from django.urls import include, path
-from django.views.generic import RedirectView
+
+from actions import views as actions_views
 
 urlpatterns = [
-    path("", RedirectView.as_view(pattern_name="actions:appendix"), name="home"),
+    path("", actions_views.dashboard, name="home"),
     path("", include("actions.urls")),
     path("countries/", include("countries.urls")),
     path("accounts/", include("django.contrib.auth.urls")),

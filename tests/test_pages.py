@@ -32,8 +32,9 @@ def test_the_appendix_csv_export_reads_as_the_document(client):
 
 
 def test_the_appendix_page_lists_every_item_with_its_status(client, django_assert_max_num_queries):
-    # The plan; the items with their component, plan and current status in one query.
-    with django_assert_max_num_queries(2):
+    # The plan; the count for the paginator; the items with their component, plan and current
+    # status in one query; the filter's component choices; the session of the as-of stamp.
+    with django_assert_max_num_queries(5):
         response = client.get(reverse("actions:appendix"))
     assert response.status_code == 200
     page = response.content.decode()
@@ -65,8 +66,9 @@ def test_unknown_items_and_countries_are_not_found(client, path):
 
 
 def test_the_countries_page_lists_every_engaged_country(client, django_assert_max_num_queries):
-    # The countries with their region and engagement count; the count for the paginator.
-    with django_assert_max_num_queries(2):
+    # The countries with their region and engagement count; the count for the paginator; the
+    # session of the as-of stamp in the layout.
+    with django_assert_max_num_queries(3):
         response = client.get(reverse("countries:list"))
     page = response.content.decode()
     countries = list(Country.objects.all())

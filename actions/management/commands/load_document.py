@@ -26,6 +26,7 @@ FIXTURES_DIR = Path(settings.BASE_DIR) / "fixtures"
 DEFAULT_FIXTURES = [
     FIXTURES_DIR / "sessions.yaml",
     FIXTURES_DIR / "gb340_paragraphs.yaml",
+    FIXTURES_DIR / "gb340_key_figures.yaml",
     FIXTURES_DIR / "plan_2019_20.yaml",
     FIXTURES_DIR / "countries.yaml",
 ]

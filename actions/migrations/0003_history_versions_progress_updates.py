@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('actions', '0001_initial'),
+        ('actions', '0002_key_figures'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

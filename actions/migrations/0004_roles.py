@@ -49,7 +49,7 @@ def remove_roles(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("actions", "0002_history_versions_progress_updates"),
+        ("actions", "0003_history_versions_progress_updates"),
         ("countries", "0002_engagement_history"),
         ("auth", "0012_alter_user_first_name_max_length"),
         ("contenttypes", "0002_remove_content_type_name"),

@@ -18,7 +18,7 @@ def publish_reported_sessions(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('actions', '0003_roles'),
+        ('actions', '0004_roles'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

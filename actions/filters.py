@@ -1,0 +1,45 @@
+import django_filters
+from django.db.models import Q
+from django.http import HttpRequest
+
+from .models import ActionItemQuerySet, Component, Plan, Status
+
+
+class AppendixFilter(django_filters.FilterSet):
+    """Filters of the Appendix; they work on `ActionItem.objects.for_appendix()`'s annotations.
+
+    A value the form refuses (`?status=zzz`) is left out of the filtering and reported by the form.
+    """
+
+    component = django_filters.ModelChoiceFilter(
+        queryset=Component.objects.none(), empty_label="All components"
+    )
+    status = django_filters.ChoiceFilter(
+        label="Status",
+        field_name="current_status",
+        choices=Status.choices,
+        empty_label="Any status",
+    )
+    overdue = django_filters.ChoiceFilter(
+        label="Overdue",
+        choices=[("yes", "Overdue"), ("no", "Not overdue")],
+        empty_label="Overdue or not",
+        method="filter_overdue",
+    )
+    q = django_filters.CharFilter(label="Text contains", method="filter_text")
+
+    def __init__(self, data, queryset: ActionItemQuerySet, *, plan: Plan, request: HttpRequest):
+        super().__init__(data, queryset, request=request)
+        self.filters["component"].queryset = plan.components.all()
+        self.form.fields["component"].label_from_instance = lambda c: f"Component {c.number}"
+
+    def filter_overdue(self, queryset: ActionItemQuerySet, name: str, value: str):
+        return queryset.filter(overdue=value == "yes")
+
+    def filter_text(self, queryset: ActionItemQuerySet, name: str, value: str):
+        """Search the item's text, its "Due by" and its status as the document words them."""
+        return queryset.filter(
+            Q(text__icontains=value)
+            | Q(due_by__icontains=value)
+            | Q(current_wording__icontains=value)
+        )

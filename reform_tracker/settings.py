@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_countries",
     "django_tables2",
+    "django_filters",
     "actions",
     "countries",
 ]

@@ -89,7 +89,7 @@ class Step:
 
 
 MATRIX_STEPS = [
-    Step("Common country analysis", [Kind.CCA]),
+    Step("Common country analysis (CCA)", [Kind.CCA]),
     Step(
         "Cooperation Framework",
         [Kind.CF_PRIORITIES, Kind.CF_DESIGN, Kind.CF_VALIDATION, Kind.OUTCOME_GROUPS],

@@ -389,6 +389,9 @@ def test_nonsense_filters_are_ignored_with_a_message(client, params):
     page = response.content.decode()
     assert "Some filters were not understood and are not applied" in page
     assert "Select a valid choice" in page
+    # The message is tied to its control for screen readers.
+    described = re.search(r'aria-describedby="(id_\w+_error)"', page)
+    assert described and f'id="{described[1]}"' in page
     expected = 7 if params.get("kind") == "cca" else 27
     assert len(names_in_table(page)) == expected
 

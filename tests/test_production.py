@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.test import Client
+from django.urls import reverse
 
 from tests.error_urls import DETAIL
 
@@ -87,8 +88,6 @@ def test_no_template_has_inline_script_or_style():
     "url_name", ["admin:index", "admin:actions_actionitem_changelist", "admin:auth_user_add"]
 )
 def test_admin_pages_load_only_script_files(admin_client, url_name):
-    from django.urls import reverse
-
     response = admin_client.get(reverse(url_name))
     assert response.status_code == 200
     assert "Content-Security-Policy" in response
@@ -107,6 +106,13 @@ def test_healthz_answers_ok_without_session_or_cookie(client):
     assert "Set-Cookie" not in response
     assert not response.cookies
     assert "Cookie" not in response.get("Vary", "")
+
+
+@pytest.mark.django_db
+def test_with_https_redirect_on_healthz_still_answers_plain_http(client, settings):
+    settings.SECURE_SSL_REDIRECT = True
+    assert client.get("/appendix/").status_code == 301
+    assert client.get("/healthz").status_code == 200
 
 
 def test_healthz_answers_503_when_the_database_is_unreachable():
@@ -198,3 +204,12 @@ def test_a_sign_in_without_the_csrf_token_is_refused():
     page = response.content.decode()
     assert "The form could not be accepted" in page
     assert '<header class="site-header">' in page
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", ["/countries/%00/", "/appendix/?sort=%00", "/countries/?%00=1"])
+def test_a_nul_character_in_the_address_is_a_bad_request(visitor, path):
+    # PostgreSQL would raise on it in a query (a 500); SQLite would not, so check it everywhere.
+    response = visitor.get(path)
+    assert response.status_code == 400
+    assert "<h1>Bad request</h1>" in response.content.decode()

@@ -6,7 +6,7 @@ PORT ?= 8000
 # Tests run with debug off, as production does; they need a secret, which is not a real one.
 TEST_ENV := DJANGO_DEBUG=false DJANGO_SECRET_KEY=test-only-not-a-secret
 
-.PHONY: install run test lint format migrations-check load clean
+.PHONY: install run serve test lint format migrations-check load clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -20,11 +20,28 @@ install: $(VENV)/.installed
 
 load: install
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(BIN)/python manage.py migrate --noinput
+	DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(BIN)/python manage.py createcachetable
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(BIN)/python manage.py load_document
 
 run: load
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(BIN)/python manage.py ensure_admin
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+# As in production: debug off, gunicorn, static files collected and served by whitenoise. Needs
+# DJANGO_SECRET_KEY and DJANGO_ALLOWED_HOSTS (see README, "Production"). The document's data is
+# loaded only into an empty database, so that a restart never undoes what editors changed.
+WEB_CONCURRENCY ?= 2
+PROD := DJANGO_DEBUG=false $(BIN)/python manage.py
+serve:
+	@test -n "$$DJANGO_SECRET_KEY" || { echo "make serve: DJANGO_SECRET_KEY is not set. Set it to a long random value, e.g. from: python3 -c 'import secrets; print(secrets.token_urlsafe(50))'" >&2; exit 1; }
+	@$(MAKE) --no-print-directory install
+	$(PROD) migrate --noinput
+	$(PROD) createcachetable
+	if $(PROD) shell --verbosity 0 -c "from actions.models import Plan; raise SystemExit(Plan.objects.exists())"; \
+		then $(PROD) load_document; fi
+	$(PROD) collectstatic --noinput --verbosity 0
+	DJANGO_DEBUG=false $(BIN)/gunicorn reform_tracker.wsgi --bind 127.0.0.1:$(PORT) \
+		--workers $(WEB_CONCURRENCY) --access-logfile -
 
 test: install
 	$(TEST_ENV) $(BIN)/pytest $(PYTEST_ARGS)

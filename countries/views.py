@@ -1,25 +1,137 @@
+from dataclasses import dataclass, field
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django_tables2 import RequestConfig
+from django_tables2.export import TableExport
 
+from . import worldmap
+from .filters import CountryFilter
 from .forms import EngagementForm
-from .models import Country, Engagement
+from .models import Country, Engagement, Kind
 from .tables import CountryTable
+
+PER_PAGE = 50
+
+
+def requested_page(request: HttpRequest, page_count: int) -> tuple[int, str]:
+    """The page asked for, or the nearest that exists, with a message saying so."""
+    asked = request.GET.get("page", "1")
+    try:
+        number = int(asked)
+    except ValueError:
+        return 1, f"“{asked}” is not a page number; showing page 1."
+    nearest = min(max(number, 1), page_count)
+    if nearest != number:
+        return nearest, f"There is no page {number}; showing page {nearest} of {page_count}."
+    return number, ""
 
 
 def country_list(request: HttpRequest) -> HttpResponse:
-    table = CountryTable(Country.objects.engaged())
-    RequestConfig(request, paginate={"per_page": 50}).configure(table)
-    return render(request, "countries/list.html", {"table": table})
+    filterset = CountryFilter(request.GET, queryset=Country.objects.for_list())
+    table = CountryTable(filterset.qs)
+    RequestConfig(request, paginate=False).configure(table)
+
+    export_format = request.GET.get("_export")
+    if TableExport.is_valid_format(export_format):
+        return TableExport(export_format, table).response(f"countries.{export_format}")
+
+    notices = []
+    if filterset.errors:
+        notices.append("Some filters were not understood and are not applied; see below.")
+    asked_sort = request.GET.get("sort")
+    if asked_sort and not table.order_by:
+        notices.append(f"The table cannot be sorted by “{asked_sort}”; it is sorted by country.")
+        table.order_by = "name"
+    table.paginate(per_page=PER_PAGE)  # counts the rows; page 1 until the number is checked
+    page, notice = requested_page(request, table.paginator.num_pages)
+    if notice:
+        notices.append(notice)
+    table.page = table.paginator.page(page)
+
+    engaged = list(Country.objects.engaged().order_by_name())
+    return render(
+        request,
+        "countries/list.html",
+        {
+            "filterset": filterset,
+            "table": table,
+            "notices": notices,
+            "engaged": engaged,
+            "areas": worldmap.areas(engaged),
+            "world": worldmap.world_map(),
+            "levels": legend(),
+            "engagement_total": sum(country.engagement_count for country in engaged),
+            "region_total": len({country.region_id for country in engaged}),
+        },
+    )
+
+
+def legend() -> list[tuple[int, str]]:
+    labels = [(n, f"{n} engagement{'s' if n > 1 else ''}") for n in range(1, worldmap.TOP_LEVEL)]
+    return [*labels, (worldmap.TOP_LEVEL, f"{worldmap.TOP_LEVEL} engagements or more")]
 
 
 def detail(request: HttpRequest, code: str) -> HttpResponse:
-    country = get_object_or_404(Country.objects.select_related("region"), code=code.upper())
-    engagements = country.engagements.select_related("source_paragraph__session")
+    # Only engaged countries have a page: a country without engagements has nothing to show.
+    country = get_object_or_404(Country.objects.engaged(), code=code.upper())
+    engagements = country.engagements.timeline()
     return render(
         request, "countries/detail.html", {"country": country, "engagements": engagements}
+    )
+
+
+@dataclass
+class Step:
+    """A column of the tripartite matrix: one step of the Cooperation Framework cycle."""
+
+    label: str
+    kinds: list[str]
+
+
+MATRIX_STEPS = [
+    Step("Common country analysis (CCA)", [Kind.CCA]),
+    Step(
+        "Cooperation Framework",
+        [Kind.CF_PRIORITIES, Kind.CF_DESIGN, Kind.CF_VALIDATION, Kind.OUTCOME_GROUPS],
+    ),
+    Step("DWCP alignment", [Kind.DWCP_ALIGNMENT]),
+    Step("COVID-19 response", [Kind.COVID_RESPONSE]),
+]
+
+
+@dataclass
+class Cell:
+    """Who took part in one step in one country; `reported` even if the document names no one."""
+
+    reported: bool = False
+    government: bool = False
+    workers: bool = False
+    employers: bool = False
+
+    def add(self, engagement: Engagement) -> None:
+        self.reported = True
+        self.government |= engagement.government
+        self.workers |= engagement.workers
+        self.employers |= engagement.employers
+
+
+@dataclass
+class MatrixRow:
+    country: Country
+    cells: list[Cell] = field(default_factory=lambda: [Cell() for _ in MATRIX_STEPS])
+
+
+def matrix(request: HttpRequest) -> HttpResponse:
+    step_of = {kind: index for index, step in enumerate(MATRIX_STEPS) for kind in step.kinds}
+    rows: dict[int, MatrixRow] = {}
+    for engagement in Engagement.objects.for_matrix(list(step_of)):
+        row = rows.setdefault(engagement.country_id, MatrixRow(engagement.country))
+        row.cells[step_of[engagement.kind]].add(engagement)
+    return render(
+        request, "countries/matrix.html", {"steps": MATRIX_STEPS, "rows": list(rows.values())}
     )
 
 

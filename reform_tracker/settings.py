@@ -1,6 +1,7 @@
 """Settings for Reform Tracker, read from the environment (see .env.example)."""
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -24,6 +25,16 @@ def env_bool(name: str, default: bool) -> bool:
 
 def env_list(name: str, default: str = "") -> list[str]:
     return [part.strip() for part in os.environ.get(name, default).split(",") if part.strip()]
+
+
+def env_int(name: str, default: int) -> int:
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    try:
+        return int(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}.") from None
 
 
 DEBUG = env_bool("DJANGO_DEBUG", False)
@@ -52,12 +63,18 @@ INSTALLED_APPS = [
     "django_htmx",
     "simple_history",
     "django_filters",
+    "axes",
     "actions",
     "countries",
+    "accounts",
+    "ops",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Straight after SecurityMiddleware: static files skip the rest of the stack.
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "ops.middleware.reject_nul_characters",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -68,6 +85,9 @@ MIDDLEWARE = [
     # Records who made each change in the audit trail.
     "simple_history.middleware.HistoryRequestMiddleware",
     "actions.middleware.RequireLoginToViewMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # Last, as django-axes requires: it turns a lock-out into the lock-out page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "reform_tracker.urls"
@@ -104,7 +124,10 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -120,8 +143,93 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 
 DJANGO_TABLES2_TEMPLATE = "django_tables2/table.html"
 
+# Production: static files, HTTPS, headers, sign-in protection, logging (see README, "Production").
+
+# whitenoise serves collectstatic's output: names carry a content hash (cached for ever by browsers
+# and proxies) and each file has a gzip twin.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
+
+# Several application servers share one database, so whatever one process stores another may need
+# lives there: sessions (Django's default database backend), django-axes' failed attempts, and
+# the cache.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "django_cache",
+    }
+}
+
+# HTTPS. The reverse proxy terminates TLS; it tells Django so with X-Forwarded-Proto, which Django
+# trusts only when told to (a client could send the header itself to a server reached directly).
+if env_bool("DJANGO_BEHIND_HTTPS_PROXY", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", False)
+# Load balancers probe over plain HTTP; a redirect would read as "down".
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+# HSTS is remembered by browsers for its whole lifetime: switch it on once HTTPS works.
+SECURE_HSTS_SECONDS = env_int("DJANGO_SECURE_HSTS_SECONDS", 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = env_bool("DJANGO_SECURE_HSTS_PRELOAD", False)
+SESSION_COOKIE_SECURE = not DEBUG
+CSRF_COOKIE_SECURE = not DEBUG
+
+# Security headers (Mozilla Observatory). Django's defaults, written out so that they are seen.
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+# No inline script or style anywhere (templates load files from static/ only); admin complies.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "object-src": ["'none'"],
+    }
+}
+
+# Sign-in at /accounts/login/.
 LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/"
+SESSION_COOKIE_AGE = env_int("DJANGO_SESSION_COOKIE_AGE", 12 * 60 * 60)
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+
+# django-axes: lock an account out from one address after repeated failures (ASVS 2.2.1).
+# Its backend must come first: it refuses a locked-out sign-in before the password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("DJANGO_AXES_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(hours=env_int("DJANGO_AXES_COOLOFF_HOURS", 1))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "accounts.views.locked_out"
+AXES_CLIENT_IP_CALLABLE = "accounts.clients.client_ip"
+AXES_USERNAME_CALLABLE = "accounts.clients.client_username"
+# How many reverse proxies append to X-Forwarded-For in front of the application (0: none, the
+# client is REMOTE_ADDR). The client address is the entry that many places from the right.
+PROXY_COUNT = env_int("DJANGO_PROXY_COUNT", 0)
+
+# Everything to stderr: the process manager (systemd, a container runtime) keeps the log.
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {
+        "plain": {"format": "{asctime} {levelname} {name}: {message}", "style": "{"},
+    },
+    "handlers": {
+        "stderr": {"class": "logging.StreamHandler", "formatter": "plain"},
+    },
+    "root": {"handlers": ["stderr"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
+    # django-axes announces itself at every start; its warnings (failures, lock-outs) remain.
+    "loggers": {"axes": {"level": "WARNING"}},
+}
+
 # Public by default; true makes every page but sign-in and admin require signing in.
 REQUIRE_LOGIN_TO_VIEW = env_bool("REQUIRE_LOGIN_TO_VIEW", False)

@@ -2,11 +2,13 @@ from django.contrib import admin
 from django.urls import include, path
 
 from actions import views as actions_views
+from ops import views as ops_views
 
 urlpatterns = [
     path("", actions_views.dashboard, name="home"),
     path("", include("actions.urls")),
     path("countries/", include("countries.urls")),
-    path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
+    path("accounts/", include("accounts.urls")),
+    path("healthz", ops_views.healthz, name="healthz"),
 ]

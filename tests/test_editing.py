@@ -1,6 +1,5 @@
 """ILO staff edit statuses, progress and engagements; each change is in the history, none lost."""
 
-import datetime
 import threading
 
 import pytest
@@ -269,9 +268,7 @@ def test_two_concurrent_saves_on_postgresql_exactly_one_wins(editor, second_edit
 
     call_command("load_document", verbosity=0)  # transactional tests start empty
     item = ActionItem.objects.get(number=6)
-    session = GoverningBodySession.objects.create(
-        code="GB.341", held_in=datetime.date(2021, 3, 1), period="March 2021"
-    )
+    session = GoverningBodySession.objects.get(code="GB.341")  # the module's gb341 fixture
     item.report_status(  # the draft report both editors then open, at version 1
         session, status="starting", wording="Starting 2021", reason="", by=editor, seen_version=0
     )
@@ -372,3 +369,11 @@ def test_admins_see_the_history_and_can_revert(admin_client, editor_client):
         "admin:actions_statusreport_simple_history", args=[report.pk, first.history_id]
     )
     assert admin_client.get(revert_url).status_code == 200
+
+
+def test_every_edit_is_logged_with_who_and_from_where(editor_client, caplog):
+    with caplog.at_level("INFO", logger="reform_tracker.edits"):
+        editor_client.post(STATUS_URL, status_change(), REMOTE_ADDR="198.51.100.7")
+    (line,) = [r.getMessage() for r in caplog.records if r.name == "reform_tracker.edits"]
+    assert line.startswith("edit: user='editor' ip=198.51.100.7 created actions.StatusReport pk=")
+    assert line.endswith("reason='Induction modules delivered with the Turin Centre'")

@@ -66,9 +66,10 @@ def test_unknown_items_and_countries_are_not_found(client, path):
 
 
 def test_the_countries_page_lists_every_engaged_country(client, django_assert_max_num_queries):
-    # The countries with their region and engagement count; the count for the paginator; the
-    # session of the as-of stamp in the layout.
-    with django_assert_max_num_queries(3):
+    # The filter's regions; the count for the paginator; the countries with their region and
+    # engagement count; their engagements (prefetch); the map's countries; the session of the
+    # as-of stamp in the layout. See test_countries.py.
+    with django_assert_max_num_queries(6):
         response = client.get(reverse("countries:list"))
     page = response.content.decode()
     countries = list(Country.objects.all())

@@ -71,7 +71,7 @@ class ItemChange:
 
     @property
     def changed(self) -> bool:
-        return self.status_changed or self.wording_changed or self.became_overdue
+        return self.status_changed or self.wording_changed
 
     @property
     def label(self) -> str:
@@ -95,6 +95,14 @@ class SessionChanges:
     @property
     def changed_items(self) -> list[ItemChange]:
         return [change for change in self.items if change.changed]
+
+    @property
+    def newly_overdue(self) -> list[ItemChange]:
+        return [change for change in self.items if change.became_overdue]
+
+    @property
+    def completed_items(self) -> list[ItemChange]:
+        return [change for change in self.items if change.completed]
 
     @property
     def engagements_by_country(self) -> dict[str, list[Engagement]]:

@@ -158,6 +158,30 @@ class GoverningBodySession(models.Model):
             .first()
         )
 
+    def carry_over(self, by) -> int:
+        """Start a newly opened session from the statuses last published, as the Office re-issues
+        the same table session after session; editors then change what moved. Returns how many
+        statuses were carried (each recorded in the history)."""
+        previous = self.previous_published()
+        if previous is None:
+            return 0
+        already = StatusReport.objects.filter(session=self).values("action_item_id")
+        reports = StatusReport.objects.bulk_create(
+            StatusReport(
+                action_item_id=report.action_item_id,
+                session=self,
+                status=report.status,
+                wording=report.wording,
+                updated_at=timezone.now(),
+                updated_by=by,
+            )
+            for report in previous.status_reports.exclude(action_item_id__in=already)
+        )
+        StatusReport.history.bulk_history_create(
+            reports, default_user=by, default_change_reason=f"Carried over from {previous.code}"
+        )
+        return len(reports)
+
     def publish(self, by) -> None:
         """Freeze the session's statuses and make them the public record."""
         if not self.is_draft:
@@ -489,6 +513,7 @@ class ActionItem(models.Model):
             updated_by=by,
         )
         report._change_reason = reason
+        report._history_user = by
         try:
             with transaction.atomic():
                 report.save()
@@ -660,6 +685,7 @@ class StatusReport(models.Model):
         self.updated_at = timezone.now()
         self.updated_by = by
         self._change_reason = reason
+        self._history_user = by  # also outside a request (commands, scripts)
         self.save(update_fields=["status", "wording", "version", "updated_at", "updated_by"])
         return self
 

@@ -337,9 +337,13 @@ def open_session(request: HttpRequest) -> HttpResponse:
         return render(request, "actions/session_form.html", {"form": form})
     if not form.is_valid():
         return render(request, "actions/session_form.html", {"form": form}, status=422)
-    session = form.save()
+    with transaction.atomic():
+        session = form.save()
+        carried = session.carry_over(by=request.user)
     messages.success(
-        request, f"{session.code} is open: statuses written now are a draft until it is published."
+        request,
+        f"{session.code} is open with the {carried} statuses last published: change what moved. "
+        "They are a draft, seen by editors only, until the session is published.",
     )
     return redirect(session)
 
@@ -361,7 +365,7 @@ def resolve_since(request: HttpRequest, session: GoverningBodySession):
         return session.previous_published(), None
     since = GoverningBodySession.objects.filter(code=code).first()
     if since is None or (since.is_draft and not request.user.has_perm("actions.view_statusreport")):
-        return None, f"There is no session {code!r} to compare with."
+        return None, f"There is no session “{code}” to compare with."
     if since.held_in >= session.held_in:
         return (
             None,
@@ -408,7 +412,7 @@ def session_docx(request: HttpRequest, code: str) -> HttpResponse:
 def publish_session(request: HttpRequest, code: str) -> HttpResponse:
     session = get_object_or_404(GoverningBodySession, code=code)
     warnings = publication_warnings(session) if session.is_draft else []
-    form = PublishForm(request.POST or None)
+    form = PublishForm(request.POST if request.method == "POST" else None)
     context = {"session": session, "warnings": warnings, "form": form}
     if request.method != "POST":
         return render(request, "actions/session_publish.html", context)

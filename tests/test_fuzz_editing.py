@@ -1,0 +1,85 @@
+"""Arbitrary input to every editing form never breaks the site, and changes nothing unless valid.
+
+Derandomized like tests/test_fuzz.py; `FUZZ_MAX_EXAMPLES` and `FUZZ_RANDOM` widen the run.
+"""
+
+import pytest
+from django.test import Client
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
+
+from countries.models import Engagement
+from tests.snapshots import table_rows
+from tests.test_fuzz import FUZZ
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("gb341")]
+
+FORMS = {
+    "/actions/6/status/": ["status", "wording", "reason", "note", "version"],
+    "/actions/6/updates/add/": ["date", "narrative", "evidence_url", "session"],
+    "/countries/UG/engagements/add/": [
+        "country",
+        "kind",
+        "government",
+        "workers",
+        "employers",
+        "year",
+        "date",
+        "description",
+        "source_paragraph",
+    ],
+    "engagement-edit": ["country", "kind", "year", "date", "description", "reason"],
+    "/sessions/new/": ["code", "held_in", "period", "document_symbol", "document_title"],
+    "/sessions/GB.341/publish/": ["confirm"],
+}
+VALUES = (
+    st.text(max_size=50)
+    | st.text(min_size=2001, max_size=3000)
+    | st.integers().map(str)
+    | st.sampled_from(
+        ["", "0", "-1", "2021-02-30", "GB.341", "on", "completed", "<script>x</script>"]
+    )
+)
+# The users and the draft session are the same for every example: they may be shared.
+EDITING_FUZZ = hypothesis_settings(
+    FUZZ, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+# Writes that are expected when a request is valid; a refused one leaves everything as it was.
+BOOKKEEPING = frozenset({"django_session", "axes_accessattempt", "axes_accesslog"})
+
+
+def url(path: str) -> str:
+    if path == "engagement-edit":
+        return f"/countries/engagements/{Engagement.objects.order_by('pk').first().pk}/edit/"
+    return path
+
+
+@EDITING_FUZZ
+@given(
+    path=st.sampled_from(sorted(FORMS)),
+    data=st.data(),
+)
+def test_any_input_to_an_editing_form_is_answered_without_a_server_error(editor, path, data):
+    fields = FORMS[path]
+    posted = data.draw(
+        st.dictionaries(st.sampled_from(fields) | st.text(max_size=10), VALUES, max_size=8)
+    )
+    client = Client()
+    client.force_login(editor)  # before the snapshot: signing in records the time
+    before = table_rows(exclude=BOOKKEEPING)
+    response = client.post(url(path), posted)
+    assert response.status_code < 500
+    if response.status_code >= 400:
+        assert table_rows(exclude=BOOKKEEPING) == before
+
+
+@EDITING_FUZZ
+@given(path=st.sampled_from(sorted(FORMS)), posted=st.dictionaries(st.text(), VALUES, max_size=5))
+def test_no_anonymous_or_csrf_less_request_changes_anything(viewer, path, posted):
+    reader = Client(enforce_csrf_checks=True)
+    reader.force_login(viewer)  # before the snapshot: signing in records the time
+    before = table_rows(exclude=BOOKKEEPING)
+    assert Client().post(url(path), posted).status_code == 302  # anonymous: to sign in
+    assert reader.post(url(path), posted).status_code == 403
+    assert table_rows(exclude=BOOKKEEPING) == before

@@ -223,7 +223,8 @@ def status_cell(request: HttpRequest, number: int) -> HttpResponse:
     """The Status cell of the Appendix row, for htmx to put back after an edit or a cancel."""
     if not request.htmx:
         return redirect(reverse("actions:appendix") + f"#item-{number}")
-    draft = GoverningBodySession.objects.reporting()
+    editor = request.user.has_perm("actions.change_statusreport")
+    draft = GoverningBodySession.objects.reporting() if editor else None
     item = get_object_or_404(
         ActionItem.objects.filter(plan=current_plan()).with_current_status().with_draft(draft),
         number=number,
@@ -364,7 +365,9 @@ def resolve_since(request: HttpRequest, session: GoverningBodySession):
     if not code:
         return session.previous_published(), None
     since = GoverningBodySession.objects.filter(code=code).first()
-    if since is None or (since.is_draft and not request.user.has_perm("actions.view_statusreport")):
+    if since is None or (
+        since.is_draft and not request.user.has_perm("actions.change_statusreport")
+    ):
         return None, f"There is no session “{code}” to compare with."
     if since.held_in >= session.held_in:
         return (

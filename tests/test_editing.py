@@ -144,6 +144,9 @@ def test_cancelling_an_in_place_edit_puts_the_cell_back(editor_client):
     assert 'id="status-6"' in cell.content.decode()
     assert "Starting 2020" in cell.content.decode()
     assert editor_client.get("/actions/6/status/cell/").status_code == 302
+    # Drafts are for editors: the public gets the published status only.
+    public = Client().get("/actions/6/status/cell/", HTTP_HX_REQUEST="true").content.decode()
+    assert "Starting 2020" in public and "Draft" not in public
 
 
 def test_a_progress_note_with_the_status_becomes_a_progress_update(editor_client):

@@ -188,7 +188,7 @@ def test_bad_status_input_is_refused_beside_its_field(editor_client, overrides, 
     assert response.status_code == 422
     html = response.content.decode()
     assert message in html
-    assert f'id="id_{field}_error"' in html or field == "version"
+    assert f'id="status-6-{field}_error"' in html or field == "version"
     assert (StatusReport.history.count(), StatusReport.objects.count()) == before
     assert not ProgressUpdate.objects.exists()
 

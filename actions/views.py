@@ -1,3 +1,4 @@
+import copy
 from dataclasses import dataclass
 
 from django.contrib import messages
@@ -279,7 +280,9 @@ def edit_status(request: HttpRequest, number: int) -> HttpResponse:
         current = conflict.current
         form = StatusReportForm(
             {**request.POST.dict(), "version": current.version if current else 0},
-            instance=current or report,
+            # A copy: validating writes this editor's entries onto the instance, and the
+            # message must show what the other editor saved.
+            instance=copy.copy(current) if current else report,
             auto_id=auto_id,
         )
         form.is_valid()

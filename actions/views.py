@@ -1,3 +1,4 @@
+import copy
 from dataclasses import dataclass
 
 from django.contrib import messages
@@ -244,11 +245,14 @@ def edit_status(request: HttpRequest, number: int) -> HttpResponse:
         return render(request, "actions/no_open_session.html", {"item": item}, status=409)
     template = "actions/_status_form.html" if request.htmx else "actions/edit_status.html"
     context = {"item": item, "session": session, "report": report}
+    # Ids that name the item: in the Appendix the form sits beside the filters (which have a
+    # Status too) and other rows' forms, and each label must point at its own control.
+    auto_id = f"status-{item.number}-%s"
     if request.method != "POST":
-        form = StatusReportForm(instance=report)
+        form = StatusReportForm(instance=report, auto_id=auto_id)
         return render(request, template, {**context, "form": form})
 
-    form = StatusReportForm(request.POST, instance=report)
+    form = StatusReportForm(request.POST, instance=report, auto_id=auto_id)
     if not form.is_valid():
         return render(request, template, {**context, "form": form}, status=422)
     data = form.cleaned_data
@@ -277,7 +281,10 @@ def edit_status(request: HttpRequest, number: int) -> HttpResponse:
         current = conflict.current
         form = StatusReportForm(
             {**request.POST.dict(), "version": current.version if current else 0},
-            instance=current or report,
+            # A copy: validating writes this editor's entries onto the instance, and the
+            # message must show what the other editor saved.
+            instance=copy.copy(current) if current else report,
+            auto_id=auto_id,
         )
         form.is_valid()
         return render(request, template, {**context, "form": form, "conflict": current}, status=409)

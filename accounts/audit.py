@@ -26,6 +26,18 @@ def address(request: HttpRequest | None) -> str:
     return client_ip(request) if request is not None else "unknown"
 
 
+def security_event(
+    request: HttpRequest | None, kind: str, user: Any = None, username: str = "", **detail: Any
+) -> None:
+    """One security event (sign-in, failure, lock-out, second factor, refusal): who, where, what.
+
+    `detail` must never hold a secret (password, code, token).
+    """
+    name = user.get_username() if user is not None else str(username)[:NAME_LIMIT]
+    extra = " ".join(f"{key}={value!r}" for key, value in sorted(detail.items()))
+    log.info("%s: user=%r ip=%s %s", kind, name, address(request), extra)
+
+
 def logged_in(sender: Any, request: HttpRequest, user: Any, **kwargs: Any) -> None:
     log.info("sign-in: user=%r ip=%s", user.get_username(), address(request))
 

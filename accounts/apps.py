@@ -1,4 +1,5 @@
-from django.apps import AppConfig
+from django.apps import AppConfig, apps
+from django.db.models.signals import post_migrate
 
 
 class AccountsConfig(AppConfig):
@@ -6,6 +7,11 @@ class AccountsConfig(AppConfig):
     verbose_name = "Accounts"
 
     def ready(self) -> None:
-        from . import audit
+        from . import audit, roles
 
         audit.connect()
+        # Sent for countries, the last app whose permissions the roles use, after the receiver of
+        # Django's auth app (connected earlier) has made that app's permissions.
+        post_migrate.connect(
+            roles.ensure_roles, sender=apps.get_app_config("countries"), dispatch_uid="ensure-roles"
+        )

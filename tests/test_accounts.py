@@ -162,3 +162,16 @@ def test_a_session_ends_with_the_browser_and_after_twelve_hours(client, editor):
     assert cookie["max-age"] == "" and cookie["expires"] == ""
     assert cookie["secure"] and cookie["httponly"]
     assert client.session.get_expiry_age() == 12 * 60 * 60
+
+
+@pytest.mark.django_db(transaction=True)
+def test_roles_come_back_after_a_flush():
+    """A flush (as after a transactional test) empties the auth tables; the roles return."""
+    from django.contrib.auth.models import Group
+
+    call_command("flush", interactive=False, verbosity=0)
+
+    editors = Group.objects.get(name="Editors")
+    assert editors.permissions.filter(codename="change_statusreport").exists()
+    assert Group.objects.filter(name="Viewers").exists()
+    call_command("load_document", verbosity=0)

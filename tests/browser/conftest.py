@@ -4,13 +4,11 @@ The live server answers from another thread, so these tests use `transactional_d
 committed, and flushed when each test ends. `site` loads the document again for each test.
 """
 
-import importlib
 import os
 from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.contrib.auth.models import Group, Permission
 from django.core.management import call_command
 from django.test import Client
 
@@ -50,25 +48,7 @@ def browser_context_args(browser_context_args):
     return {**browser_context_args, "viewport": DESKTOP, "locale": "en-GB"}
 
 
-def ensure_roles() -> None:
-    """The Editors and Viewers groups, as migration actions/0004_roles creates them.
-
-    A transactional test's flush deletes them; Django recreates permissions after a flush, not
-    groups made by a data migration.
-    """
-    roles = importlib.import_module("actions.migrations.0004_roles").ROLES
-    for name, codes in roles.items():
-        group, created = Group.objects.get_or_create(name=name)
-        if created:
-            for code in codes:
-                app_label, codename = code.split(".")
-                group.permissions.add(
-                    Permission.objects.get(content_type__app_label=app_label, codename=codename)
-                )
-
-
 def load_everything() -> None:
-    ensure_roles()
     call_command("load_document", verbosity=0)
 
 

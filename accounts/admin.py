@@ -17,6 +17,8 @@ class SecurityEventAdmin(admin.ModelAdmin):
     date_hierarchy = "created_at"
     search_fields = ["username", "ip_address"]
     list_select_related = ["user"]
+    # The log grows without bound: no second count of all its rows on every filtered page.
+    show_full_result_count = False
     fields = ["time_utc", "kind", "user", "username", "ip_address", "user_agent", "detail"]
     readonly_fields = fields
 

@@ -114,6 +114,8 @@ def test_a_session_ends_twelve_hours_after_signing_in_however_active(client, edi
     response = get(client)
     assert response.status_code == 302
     assert "_auth_user_id" not in client.session
+    page = client.get(response["Location"]).content.decode()
+    assert "You have been signed out: a session lasts 12 hours at most" in page
     assert SecurityEvent.objects.get(kind=Kind.SESSION_EXPIRED).detail == {"reason": "absolute"}
 
 
@@ -246,9 +248,21 @@ def test_session_lifetimes_come_from_the_environment():
     assert django_settings(shown, DJANGO_SESSION_MAX_SECONDS="3600") == "3600 3600"
 
 
+def test_a_session_lifetime_of_zero_is_refused():
+    result = run_django("settings.DEBUG", DJANGO_SESSION_IDLE_SECONDS="0")
+    assert result.returncode != 0
+    assert "DJANGO_SESSION_IDLE_SECONDS and DJANGO_SESSION_MAX_SECONDS must be" in result.stderr
+
+
 def django_settings(code: str, **env: str) -> str:
+    result = run_django(code, **env)
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
+
+
+def run_django(code: str, **env: str) -> subprocess.CompletedProcess:
     clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL"))}
-    result = subprocess.run(
+    return subprocess.run(
         [
             *(sys.executable, "manage.py", "shell", "--verbosity", "0"),
             *("-c", f"from django.conf import settings; {code}"),
@@ -259,8 +273,6 @@ def django_settings(code: str, **env: str) -> str:
         text=True,
         timeout=60,
     )
-    assert result.returncode == 0, result.stderr
-    return result.stdout.strip()
 
 
 # Brute force
@@ -416,6 +428,22 @@ def test_a_superuser_reads_the_security_log_in_django_admin(client, superuser, e
     page = client.get(reverse("admin:accounts_securityevent_change", args=[event.pk]))
     assert page.status_code == 200
     assert "2026-01-05 09:00:00" in page.content.decode()  # UTC, whatever TIME_ZONE says
+
+
+def test_the_security_log_list_costs_the_same_queries_for_many_events(
+    admin_client, django_user_model, django_assert_max_num_queries
+):
+    users = [django_user_model.objects.create_user(f"user{n}") for n in range(5)]
+    SecurityEvent.objects.bulk_create(
+        SecurityEvent(kind=Kind.SIGN_IN, user=user, username=user.username, ip_address=HERE)
+        for user in users * 20
+    )
+    changelist = reverse("admin:accounts_securityevent_changelist")
+    # Session, user; the count; the page of events with their users (one join); the date
+    # hierarchy's first and last dates, then its days. The kind filter needs none (choices).
+    with django_assert_max_num_queries(6):
+        response = admin_client.get(changelist)
+    assert response.context["cl"].result_count == SecurityEvent.objects.count() > 100
 
 
 def test_nobody_adds_changes_or_deletes_a_security_event(client, superuser, editor):

@@ -37,6 +37,7 @@ def sign_in(client: Client, password: str = PASSWORD, username: str = "editor", 
 
     `next` goes with the form; anything else is a request header.
     """
+    # Django's form; django-allauth's names the first field "login".
     fields = {"username": username, "password": password}
     if "next" in extra:
         fields["next"] = extra.pop("next")

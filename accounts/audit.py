@@ -118,7 +118,8 @@ def login_failed(
 
 
 def logged_out(sender: Any, request: HttpRequest, user: Any, **kwargs: Any) -> None:
-    security_event(request, Kind.SIGN_OUT, user=user)
+    if user is not None:  # None: nobody was signed in (a session that had just expired)
+        security_event(request, Kind.SIGN_OUT, user=user)
 
 
 def locked_out(

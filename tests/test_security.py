@@ -106,6 +106,13 @@ def test_an_idle_session_ends_after_an_hour(client, editor, clock):
     assert expired.created_at == MONDAY_9AM + datetime.timedelta(seconds=3599 + 3601)
 
 
+def test_signing_out_of_an_expired_session_is_not_a_sign_out(client, editor, clock):
+    sign_in(client)
+    clock.shift(3601)
+    client.post(reverse("logout"), REMOTE_ADDR=HERE)
+    assert kinds() == [Kind.SIGN_IN, Kind.SESSION_EXPIRED]
+
+
 def test_a_session_ends_twelve_hours_after_signing_in_however_active(client, editor, clock):
     sign_in(client)
     for _ in range(14):  # a page every 50 minutes: never idle

@@ -7,9 +7,12 @@ class AccountsConfig(AppConfig):
     verbose_name = "Accounts"
 
     def ready(self) -> None:
-        from . import audit, roles
+        from django.contrib.auth.signals import user_logged_in
+
+        from . import audit, middleware, roles
 
         audit.connect()
+        user_logged_in.connect(middleware.start_session, dispatch_uid="session-times")
         # Sent for countries, the last app whose permissions the roles use, after the receiver of
         # Django's auth app (connected earlier) has made that app's permissions.
         post_migrate.connect(

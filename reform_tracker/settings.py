@@ -80,6 +80,11 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Each 403 into the security log; no-store for signed-in users; idle and old sessions ended
+    # (needs the user and, to say why, messages).
+    "accounts.middleware.log_refusals",
+    "accounts.middleware.no_store_when_signed_in",
+    "accounts.middleware.end_expired_sessions",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     # Records who made each change in the audit trail.
@@ -122,6 +127,10 @@ DATABASES = {
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# ASVS 2.1: at least 12 characters, not a common password, not the account's own name or e-mail;
+# no composition rules (2.1.9), so not Django's NumericPasswordValidator, which demands a
+# character other than a digit: the length and the common-password list (which holds the
+# common numbers) already refuse the weak all-digit ones.
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {
@@ -129,7 +138,8 @@ AUTH_PASSWORD_VALIDATORS = [
         "OPTIONS": {"min_length": 12},
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # Not a rule: records each change of password in the security log.
+    {"NAME": "accounts.passwords.RecordPasswordChanges"},
 ]
 
 LANGUAGE_CODE = "en-gb"
@@ -196,8 +206,33 @@ CONTENT_SECURITY_POLICY = {
 LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/"
-SESSION_COOKIE_AGE = env_int("DJANGO_SESSION_COOKIE_AGE", 12 * 60 * 60)
+# Sessions (ASVS 3.3): a signed-in user is signed out after SESSION_IDLE_SECONDS without a
+# request and SESSION_MAX_SECONDS after signing in, whichever comes first
+# (accounts.middleware.end_expired_sessions), and when the browser closes.
+SESSION_IDLE_SECONDS = env_int("DJANGO_SESSION_IDLE_SECONDS", 60 * 60)
+# DJANGO_SESSION_COOKIE_AGE is the former name of DJANGO_SESSION_MAX_SECONDS, still read.
+SESSION_MAX_SECONDS = env_int(
+    "DJANGO_SESSION_MAX_SECONDS", env_int("DJANGO_SESSION_COOKIE_AGE", 12 * 60 * 60)
+)
+if SESSION_IDLE_SECONDS <= 0 or SESSION_MAX_SECONDS <= 0:
+    raise ImproperlyConfigured(
+        "DJANGO_SESSION_IDLE_SECONDS and DJANGO_SESSION_MAX_SECONDS must be more than 0."
+    )
+# The stored session outlives no session.
+SESSION_COOKIE_AGE = SESSION_MAX_SECONDS
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+
+# E-mail (password reset): printed on stderr unless an SMTP server is configured.
+EMAIL_HOST = os.environ.get("DJANGO_EMAIL_HOST", "")
+if EMAIL_HOST:
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_PORT = env_int("DJANGO_EMAIL_PORT", 587)
+    EMAIL_HOST_USER = os.environ.get("DJANGO_EMAIL_HOST_USER", "")
+    EMAIL_HOST_PASSWORD = os.environ.get("DJANGO_EMAIL_HOST_PASSWORD", "")
+    EMAIL_USE_TLS = env_bool("DJANGO_EMAIL_USE_TLS", True)
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "webmaster@localhost")
 
 # django-axes: lock an account out from one address after repeated failures (ASVS 2.2.1).
 # Its backend must come first: it refuses a locked-out sign-in before the password is checked.
@@ -207,6 +242,10 @@ AUTHENTICATION_BACKENDS = [
 ]
 AXES_FAILURE_LIMIT = env_int("DJANGO_AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(hours=env_int("DJANGO_AXES_COOLOFF_HOURS", 1))
+# Per account and address, with a cool-off rather than a permanent lock (which an attacker could
+# use to lock real staff out). No address-wide limit: django-axes has one threshold for every
+# parameter, and a whole office signs in from one address (NAT, a proxy); rate-limit the
+# sign-in page at the reverse proxy instead (README, "Sign-in").
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "accounts.views.locked_out"

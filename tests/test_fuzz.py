@@ -22,8 +22,10 @@ FUZZ = settings(
     database=None,
     deadline=None,
 )
-# Failed sign-ins are recorded by design (django-axes); nothing else may change.
-SIGN_IN_RECORDS = frozenset({"axes_accessattempt", "axes_accesslog", "axes_accessfailurelog"})
+# Failed sign-ins are recorded by design (django-axes, the security log); nothing else may change.
+SIGN_IN_RECORDS = frozenset(
+    {"axes_accessattempt", "axes_accesslog", "axes_accessfailurelog", "accounts_securityevent"}
+)
 
 # The names the pages read, and anything else.
 PARAMETER_NAMES = st.sampled_from(["sort", "page", "per_page", "_export", "q", "status"]) | st.text(

@@ -45,8 +45,11 @@ VALUES = (
 EDITING_FUZZ = hypothesis_settings(
     FUZZ, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
-# Writes that are expected when a request is valid; a refused one leaves everything as it was.
-BOOKKEEPING = frozenset({"django_session", "axes_accessattempt", "axes_accesslog"})
+# Writes that are expected when a request is valid, and the security log, which records a
+# refusal; a refused request leaves everything else as it was.
+BOOKKEEPING = frozenset(
+    {"django_session", "axes_accessattempt", "axes_accesslog", "accounts_securityevent"}
+)
 
 
 def url(path: str) -> str:

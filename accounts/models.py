@@ -1,0 +1,53 @@
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+
+class SecurityEvent(models.Model):
+    """One event of the security log: who, from where, when, what; never a secret.
+
+    Written by `accounts.audit.security_event`, read by superusers in Django admin, never
+    changed. Kinds are not constrained in the database: a kind added by new code must still be
+    recorded, never refused.
+    """
+
+    class Kind(models.TextChoices):
+        SIGN_IN = "sign-in", "Signed in"
+        SIGN_IN_FAILED = "sign-in-failed", "Sign-in failed"
+        LOCKED_OUT = "locked-out", "Locked out"
+        SIGN_OUT = "sign-out", "Signed out"
+        SESSION_EXPIRED = "session-expired", "Session expired"
+        PERMISSION_REFUSED = "permission-refused", "Permission refused (403)"
+        PASSWORD_CHANGED = "password-changed", "Password changed"
+        PASSWORD_RESET = "password-reset", "Password reset"
+        MFA_ENROLLED = "mfa-enrolled", "Second factor enrolled"
+        MFA_REMOVED = "mfa-removed", "Second factor removed"
+        MFA_FAILED = "mfa-failed", "Second factor refused"
+        RECOVERY_CODE_USED = "recovery-code-used", "Recovery code used"
+        SSO_SIGN_IN = "sso-sign-in", "Signed in through single sign-on"
+        SSO_REFUSED = "sso-refused", "Single sign-on refused"
+
+    kind = models.CharField(max_length=40, choices=Kind.choices)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="security_events",
+        help_text="The account, when one is known; kept empty after the account is deleted.",
+    )
+    username = models.CharField(
+        max_length=200, blank=True, help_text="The name as given, cut to 200 characters."
+    )
+    ip_address = models.GenericIPAddressField("address", null=True, blank=True)
+    user_agent = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField("time", default=timezone.now, db_index=True)
+    detail = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        verbose_name = "security event"
+        verbose_name_plural = "security events"
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.username or '-'} from {self.ip_address or '?'}"

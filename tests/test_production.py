@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from axes.models import AccessAttempt
 from django.conf import settings
 from django.test import Client
 from django.urls import reverse
@@ -213,3 +214,15 @@ def test_a_nul_character_in_the_address_is_a_bad_request(visitor, path):
     response = visitor.get(path)
     assert response.status_code == 400
     assert "<h1>Bad request</h1>" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_nul_character_in_a_header_is_a_bad_request(visitor):
+    # django-axes stores a failed sign-in's User-Agent, which PostgreSQL cannot hold with a NUL.
+    response = visitor.post(
+        "/accounts/login/",
+        {"username": "nobody", "password": "x" * 12},
+        headers={"user-agent": "Mozilla\x00"},
+    )
+    assert response.status_code == 400
+    assert not AccessAttempt.objects.exists()

@@ -6,7 +6,7 @@ PORT ?= 8000
 # Tests run with debug off, as production does; they need a secret, which is not a real one.
 TEST_ENV := DJANGO_DEBUG=false DJANGO_SECRET_KEY=test-only-not-a-secret
 
-.PHONY: install run serve test lint format migrations-check load clean
+.PHONY: install run serve test lint format migrations-check load clean oidc-provider
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -43,7 +43,14 @@ serve:
 	DJANGO_DEBUG=false $(BIN)/gunicorn reform_tracker.wsgi --bind 127.0.0.1:$(PORT) \
 		--workers $(WEB_CONCURRENCY) --access-logfile -
 
-test: install
+# The OpenID Connect provider that the single sign-on tests start (tests/oidc/, Node.js).
+tests/oidc/node_modules/.installed: tests/oidc/package-lock.json
+	npm ci --prefix tests/oidc --no-audit --no-fund --loglevel=error
+	touch $@
+
+oidc-provider: tests/oidc/node_modules/.installed
+
+test: install oidc-provider
 	$(TEST_ENV) $(BIN)/pytest $(PYTEST_ARGS)
 
 lint: install

@@ -9,9 +9,13 @@ class AccountsConfig(AppConfig):
     def ready(self) -> None:
         from django.contrib.auth.signals import user_logged_in
 
-        from . import audit, middleware, roles
+        from allauth.account.signals import user_logged_in as allauth_logged_in
+
+        from . import audit, mfa, middleware, roles, sso
 
         audit.connect()
+        mfa.connect()
+        allauth_logged_in.connect(sso.signed_in, dispatch_uid="security-log-sso-sign-in")
         user_logged_in.connect(middleware.start_session, dispatch_uid="session-times")
         # Sent for countries, the last app whose permissions the roles use, after the receiver of
         # Django's auth app (connected earlier) has made that app's permissions.

@@ -33,5 +33,9 @@ def client_username(request: HttpRequest, credentials: dict[str, Any] | None) ->
     reaches django-axes, which PostgreSQL would refuse to store (an error, a 500). Cutting
     cannot merge two accounts: every real name is shorter than the cut.
     """
-    username = (credentials or request.POST).get(settings.AXES_USERNAME_FORM_FIELD)
+    # django-allauth's form posts the name as "login" (AXES_USERNAME_FORM_FIELD), django-axes'
+    # backend passes it on under that key, Django's failure signal as "username".
+    field = settings.AXES_USERNAME_FORM_FIELD
+    source = credentials or request.POST
+    username = source.get(field, source.get("username"))
     return None if username is None else str(username)[:AXES_USERNAME_LENGTH]

@@ -1,10 +1,15 @@
-"""Django's own sign-in views. Password reset by e-mail is left out: the site sends no mail."""
+"""Sign-in through django-allauth (two-factor, password reset by e-mail, single sign-on) under
+/accounts/. The names `login`, `logout` and `password_change` stay for templates and tests;
+signing out and changing a password keep Django's views (sign-out only by POST)."""
 
+from allauth.account import views as allauth_views
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
+
+from . import sso
 
 urlpatterns = [
-    path("login/", auth_views.LoginView.as_view(), name="login"),
+    path("login/", allauth_views.login, name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "password_change/",
@@ -18,4 +23,8 @@ urlpatterns = [
         ),
         name="password_change_done",
     ),
+    # Single sign-on with allauth's paths and names, and the checks of accounts.sso.
+    path("oidc/<str:provider_id>/login/", sso.login, name="openid_connect_login"),
+    path("oidc/<str:provider_id>/login/callback/", sso.callback, name="openid_connect_callback"),
+    path("", include("allauth.urls")),
 ]

@@ -7,6 +7,8 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from accounts.oidc import oidc_apps, parse_group_rules
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -64,6 +66,11 @@ INSTALLED_APPS = [
     "simple_history",
     "django_filters",
     "axes",
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
     "actions",
     "countries",
     "accounts",
@@ -80,11 +87,14 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
     # Each 403 into the security log; no-store for signed-in users; idle and old sessions ended
     # (needs the user and, to say why, messages).
     "accounts.middleware.log_refusals",
     "accounts.middleware.no_store_when_signed_in",
     "accounts.middleware.end_expired_sessions",
+    # Editors and superusers without a second factor go to enrolment (DJANGO_REQUIRE_2FA).
+    "accounts.mfa.require_second_factor",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     # Records who made each change in the audit trail.
@@ -239,6 +249,7 @@ DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "webmaster@loca
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
 ]
 AXES_FAILURE_LIMIT = env_int("DJANGO_AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(hours=env_int("DJANGO_AXES_COOLOFF_HOURS", 1))
@@ -246,6 +257,8 @@ AXES_COOLOFF_TIME = timedelta(hours=env_int("DJANGO_AXES_COOLOFF_HOURS", 1))
 # use to lock real staff out). No address-wide limit: django-axes has one threshold for every
 # parameter, and a whole office signs in from one address (NAT, a proxy); rate-limit the
 # sign-in page at the reverse proxy instead (README, "Sign-in").
+# django-allauth's sign-in form names the username field "login".
+AXES_USERNAME_FORM_FIELD = "login"
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "accounts.views.locked_out"
@@ -254,6 +267,38 @@ AXES_USERNAME_CALLABLE = "accounts.clients.client_username"
 # How many reverse proxies append to X-Forwarded-For in front of the application (0: none, the
 # client is REMOTE_ADDR). The client address is the entry that many places from the right.
 PROXY_COUNT = env_int("DJANGO_PROXY_COUNT", 0)
+
+# django-allauth: sign-in, password reset by e-mail, two-factor, single sign-on (README, "Sign-in").
+# Accounts are made by administrators (no sign-up page) or by a first single sign-on.
+ACCOUNT_ADAPTER = "accounts.adapters.AccountAdapter"
+SOCIALACCOUNT_ADAPTER = "accounts.adapters.SocialAccountAdapter"
+ACCOUNT_LOGIN_METHODS = {"username"}
+ACCOUNT_SIGNUP_FIELDS = ["username*", "email", "password1*", "password2*"]
+ACCOUNT_EMAIL_VERIFICATION = "none"
+ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
+# django-axes locks accounts out (above); allauth's own count of failures would answer first.
+ACCOUNT_RATE_LIMITS = {"login_failed": None}
+# The code only, never "Remember me": a session ends when the browser closes.
+ACCOUNT_SESSION_REMEMBER = False
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "Reform Tracker"
+# A second factor (or single sign-on) is compulsory for editors and superusers, Django admin
+# included (accounts.mfa). Off only for development or an installation behind another gate.
+REQUIRE_2FA = env_bool("DJANGO_REQUIRE_2FA", True)
+
+# Single sign-on through one OpenID Connect provider, off unless DJANGO_OIDC_ISSUER is set.
+OIDC_ISSUER = os.environ.get("DJANGO_OIDC_ISSUER", "").strip()
+# First sign-in's group from the e-mail domain or a claim (accounts.oidc.parse_group_rules).
+OIDC_GROUP_RULES = parse_group_rules(os.environ.get("DJANGO_OIDC_GROUPS", ""))
+SOCIALACCOUNT_PROVIDERS = {
+    "openid_connect": {"APPS": oidc_apps(OIDC_ISSUER, os.environ)},
+}
+# Every identity the provider vouches for gets an account (read-only unless a rule gives a
+# group); an existing local account is never taken over through a matching e-mail address.
+SOCIALACCOUNT_AUTO_SIGNUP = True
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
+SOCIALACCOUNT_LOGIN_ON_GET = False
+SOCIALACCOUNT_STORE_TOKENS = False
 
 # Everything to stderr: the process manager (systemd, a container runtime) keeps the log.
 LOGGING = {

@@ -25,7 +25,7 @@ def editor():
 
 
 def sign_in(client, password, address=HERE, username="editor"):
-    return client.post(LOGIN, {"username": username, "password": password}, REMOTE_ADDR=address)
+    return client.post(LOGIN, {"login": username, "password": password}, REMOTE_ADDR=address)
 
 
 def test_the_sign_in_page_is_in_the_site_layout(client):
@@ -33,7 +33,7 @@ def test_the_sign_in_page_is_in_the_site_layout(client):
     page = response.content.decode()
     assert response.status_code == 200
     assert '<header class="site-header">' in page
-    assert '<label for="id_username">' in page
+    assert '<label for="id_login">' in page
     assert '<label for="id_password">' in page
 
 
@@ -56,7 +56,7 @@ def test_signing_out_needs_a_post(client, editor):
 def test_a_wrong_password_shows_the_form_again(client, editor):
     response = sign_in(client, "not the password")
     assert response.status_code == 200
-    assert "Please enter a correct username and password" in response.content.decode()
+    assert "The username and/or password you specified are not correct." in response.content.decode()
 
 
 def test_an_account_is_locked_from_an_address_after_repeated_failures(client, editor):
@@ -109,7 +109,7 @@ def test_the_client_address_behind_a_proxy_is_the_one_the_proxy_saw(client, edit
     for _ in range(settings.AXES_FAILURE_LIMIT):
         client.post(
             LOGIN,
-            {"username": "editor", "password": "wrong"},
+            {"login": "editor", "password": "wrong"},
             REMOTE_ADDR="10.0.0.2",
             HTTP_X_FORWARDED_FOR=forged_then_real,
         )

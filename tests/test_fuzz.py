@@ -63,7 +63,7 @@ def test_any_query_to_any_page_is_answered_without_a_server_error(path, query):
 
 
 LOGIN_FIELDS = st.dictionaries(
-    st.sampled_from(["username", "password", "next", "csrfmiddlewaretoken"]) | st.text(max_size=20),
+    st.sampled_from(["login", "password", "next", "csrfmiddlewaretoken"]) | st.text(max_size=20),
     VALUES,
     max_size=6,
 )
@@ -72,8 +72,8 @@ LOGIN_FIELDS = st.dictionaries(
 @FUZZ
 @given(fields=LOGIN_FIELDS)
 @example(fields={})
-@example(fields={"username": "admin", "password": "\x00"})
-@example(fields={"username": "a" * 5000, "password": "x", "next": "//attacker.example/"})
+@example(fields={"login": "admin", "password": "\x00"})
+@example(fields={"login": "a" * 5000, "password": "x", "next": "//attacker.example/"})
 def test_any_sign_in_form_is_answered_without_a_server_error_or_a_change(fields):
     before = table_rows(exclude=SIGN_IN_RECORDS)
     response = anonymous().post("/accounts/login/", fields)

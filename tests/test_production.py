@@ -200,7 +200,7 @@ def test_a_request_for_another_host_is_refused(visitor):
 @pytest.mark.django_db
 def test_a_sign_in_without_the_csrf_token_is_refused():
     client = Client(enforce_csrf_checks=True)
-    response = client.post("/accounts/login/", {"username": "admin", "password": "x" * 12})
+    response = client.post("/accounts/login/", {"login": "admin", "password": "x" * 12})
     assert response.status_code == 403
     page = response.content.decode()
     assert "The form could not be accepted" in page
@@ -221,7 +221,7 @@ def test_a_nul_character_in_a_header_is_a_bad_request(visitor):
     # django-axes stores a failed sign-in's User-Agent, which PostgreSQL cannot hold with a NUL.
     response = visitor.post(
         "/accounts/login/",
-        {"username": "nobody", "password": "x" * 12},
+        {"login": "nobody", "password": "x" * 12},
         headers={"user-agent": "Mozilla\x00"},
     )
     assert response.status_code == 400

@@ -1,0 +1,84 @@
+"""django-allauth's adapters: no public sign-up; single sign-on's first sign-in gets the group of
+DJANGO_OIDC_GROUPS; each refusal of single sign-on is a security event with a reason."""
+
+from typing import Any
+
+from allauth.account.adapter import DefaultAccountAdapter
+from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
+from allauth.socialaccount.models import SocialLogin
+from allauth.socialaccount.providers.base import AuthError
+from django.conf import settings
+from django.contrib.auth.models import Group
+from django.http import HttpRequest
+
+from .audit import Kind, security_event
+from .oidc import group_for
+from .sso import InvalidIdToken, IssuerMismatch, ProviderUnavailable
+
+# What the refusal page says, by the reason recorded in the security log.
+REFUSALS = {
+    "state": "This sign-in did not start from this browser, or it took too long. "
+    "Nothing was signed in: start again from the sign-in page.",
+    "id-token": "The identity provider's answer could not be verified (its ID token is "
+    "forged, expired or meant for another site). Nothing was signed in.",
+    "issuer": "The identity provider is not the one this site is configured for. "
+    "Nothing was signed in; tell the site's administrators.",
+    "unavailable": "The identity provider could not be reached. Nothing was signed in; "
+    "try again later.",
+    "cancelled": "Sign-in was cancelled at the identity provider. Nothing was signed in.",
+    "refused": "The identity provider refused the sign-in. Nothing was signed in.",
+}
+
+
+def refusal_reason(error: Any, exception: Exception | None, state_missing: bool) -> str:
+    if isinstance(exception, InvalidIdToken):
+        return "id-token"
+    if isinstance(exception, IssuerMismatch):
+        return "issuer"
+    if isinstance(exception, ProviderUnavailable):
+        return "unavailable"
+    if error == AuthError.CANCELLED:
+        return "cancelled"
+    if exception is None and state_missing:
+        return "state"
+    return "refused"
+
+
+class AccountAdapter(DefaultAccountAdapter):
+    def is_open_for_signup(self, request: HttpRequest) -> bool:
+        """Accounts are made by administrators, or by a first single sign-on."""
+        return False
+
+
+class SocialAccountAdapter(DefaultSocialAccountAdapter):
+    def is_open_for_signup(self, request: HttpRequest, sociallogin: SocialLogin) -> bool:
+        return True
+
+    def save_user(self, request: HttpRequest, sociallogin: SocialLogin, form: Any = None) -> Any:
+        """First sign-in: the account, with the group of the first matching rule (none: the
+        account only reads)."""
+        user = super().save_user(request, sociallogin, form)
+        data = sociallogin.account.extra_data
+        claims = {**data.get("id_token", {}), **data.get("userinfo", {})}
+        group = group_for(settings.OIDC_GROUP_RULES, claims)
+        if group is not None:
+            user.groups.add(Group.objects.get(name=group))
+        sociallogin.state["new_user_group"] = group or ""
+        return user
+
+    def on_authentication_error(
+        self,
+        request: HttpRequest,
+        provider: Any,
+        error: Any = None,
+        exception: Exception | None = None,
+        extra_context: dict[str, Any] | None = None,
+    ) -> None:
+        context = extra_context if extra_context is not None else {}
+        reason = refusal_reason(error, exception, "state_id" in context)
+        context["refusal"] = REFUSALS[reason]
+        detail = {"provider": getattr(provider, "name", ""), "reason": reason}
+        if exception is not None:
+            # Error messages of allauth, PyJWT and requests: no token, code or secret in them.
+            detail["error"] = f"{type(exception).__name__}: {exception}"
+        security_event(request, Kind.SSO_REFUSED, **detail)

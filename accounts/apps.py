@@ -7,9 +7,8 @@ class AccountsConfig(AppConfig):
     verbose_name = "Accounts"
 
     def ready(self) -> None:
-        from django.contrib.auth.signals import user_logged_in
-
         from allauth.account.signals import user_logged_in as allauth_logged_in
+        from django.contrib.auth.signals import user_logged_in
 
         from . import audit, mfa, middleware, roles, sso
 

@@ -50,7 +50,7 @@ def parse_group_rules(text: str) -> list[GroupRule]:
         condition, equals, group = raw.rpartition("=")
         kind, _, rest = condition.partition(":")
         parts = rest.split(":", 1)
-        claim, value = (parts if kind == "claim" and len(parts) == 2 else ("email", rest))
+        claim, value = parts if kind == "claim" and len(parts) == 2 else ("email", rest)
         problem = None
         if not equals or kind not in {"domain", "claim"}:
             problem = SYNTAX

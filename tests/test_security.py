@@ -416,7 +416,7 @@ def test_a_security_event_that_cannot_be_stored_breaks_nothing(client, editor, c
             assert User.objects.filter(username="editor").exists()
         response = sign_in(client, WRONG)
     assert response.status_code == 200
-    assert "The username and/or password you specified are not correct." in response.content.decode()
+    assert "password you specified are not correct" in response.content.decode()
     assert not SecurityEvent.objects.exists()
     assert caplog.messages.count("sign-in failed: username='editor' ip=unknown") == 1
     assert f"sign-in failed: username='editor' ip={HERE}" in caplog.messages

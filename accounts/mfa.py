@@ -69,7 +69,9 @@ def removed(sender: Any, request: HttpRequest, user: Any, authenticator: Authent
 
 def used(sender: Any, request: HttpRequest, user: Any, authenticator: Authenticator, **kw: Any):
     if authenticator.type == Authenticator.Type.RECOVERY_CODES:
-        remaining = len(authenticator.wrap().get_unused_codes())
+        # Read again: the form marked the code used on a copy of its own.
+        stored = Authenticator.objects.get(pk=authenticator.pk)
+        remaining = len(stored.wrap().get_unused_codes())
         security_event(request, Kind.RECOVERY_CODE_USED, user=user, remaining=remaining)
 
 

@@ -1,0 +1,250 @@
+"""Two-factor sign-in (TOTP and recovery codes, django-allauth), compulsory for editors and
+superusers with DJANGO_REQUIRE_2FA; password reset by e-mail."""
+
+import base64
+import hashlib
+import hmac
+import logging
+import re
+import struct
+import time
+
+import pytest
+from allauth.mfa.models import Authenticator
+from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
+from allauth.mfa.totp.internal.auth import TOTP
+from django.core import mail
+from django.test import Client
+
+from accounts.models import SecurityEvent
+from actions.models import StatusReport
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("gb341")]
+
+LOGIN = "/accounts/login/"
+CODE_PAGE = "/accounts/2fa/authenticate/"
+ENROL = "/accounts/2fa/totp/activate/"
+PASSWORD = "correct horse battery"  # the cast's (tests/conftest.py)
+SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+STATUS_URL = "/actions/6/status/"
+Kind = SecurityEvent.Kind
+
+
+def totp(secret: str, at: float | None = None) -> str:
+    """RFC 6238 with allauth's parameters: SHA-1, 30 seconds, 6 digits."""
+    counter = int((time.time() if at is None else at) // 30)
+    key = base64.b32decode(secret.upper() + "=" * (-len(secret) % 8))
+    digest = hmac.new(key, struct.pack(">Q", counter), hashlib.sha1).digest()
+    offset = digest[-1] & 0x0F
+    number = struct.unpack(">I", digest[offset : offset + 4])[0] & 0x7FFFFFFF
+    return f"{number % 10**6:06d}"
+
+
+def reauthenticate(client: Client):
+    """allauth asks for the password again before the second factor is added or removed."""
+    return client.post("/accounts/reauthenticate/", {"password": PASSWORD})
+
+
+def sign_in(client: Client, username: str, next_url: str = ""):
+    data = {"login": username, "password": PASSWORD}
+    if next_url:
+        data["next"] = next_url
+    return client.post(LOGIN, data)
+
+
+def signed_in(client: Client) -> bool:
+    return "_auth_user_id" in client.session
+
+
+def kinds() -> list[str]:
+    return list(SecurityEvent.objects.order_by("pk").values_list("kind", flat=True))
+
+
+@pytest.fixture
+def require_2fa(settings):
+    settings.REQUIRE_2FA = True
+
+
+@pytest.fixture
+def enrolled_editor(editor):
+    TOTP.activate(editor, SECRET)
+    return editor
+
+
+def status_change() -> dict:
+    return {"status": "completed", "wording": "Completed", "reason": "Done", "version": 0}
+
+
+# Enrolment
+
+
+def test_an_editor_without_a_second_factor_is_sent_to_enrol_and_cannot_edit(
+    client, editor, require_2fa
+):
+    sign_in(client, "editor")
+    before = StatusReport.objects.count()
+    for response in (client.get(STATUS_URL), client.post(STATUS_URL, status_change())):
+        assert response.status_code == 302
+        assert response["Location"] == ENROL
+    assert StatusReport.objects.count() == before
+    assert client.get("/admin/").status_code == 302
+    page = client.get(STATUS_URL, follow=True)
+    assert "Editors and administrators need a second factor" in page.content.decode()
+
+
+def test_without_the_setting_an_editor_edits_with_a_password_alone(client, editor, settings):
+    settings.REQUIRE_2FA = False
+    sign_in(client, "editor")
+    assert client.get(STATUS_URL).status_code == 200
+
+
+def test_a_viewer_needs_no_second_factor(client, viewer, require_2fa):
+    sign_in(client, "viewer")
+    assert client.get("/appendix/").status_code == 200
+
+
+def test_enrolling_with_the_qr_code_and_a_code_computed_here(
+    client, editor, require_2fa, caplog, django_capture_on_commit_callbacks
+):
+    caplog.set_level(logging.INFO, logger="reform_tracker.security")
+    sign_in(client, "editor")
+    reauthenticate(client)
+    page = client.get(ENROL)
+    html = page.content.decode()
+    assert "<svg" in html and "<img" not in html  # drawn on the server, inline: no data: URL
+    secret = page.context["form"].secret
+    assert secret in html
+    wrong = client.post(ENROL, {"code": "000000" if totp(secret) != "000000" else "111111"})
+    assert wrong.status_code == 200
+    assert not Authenticator.objects.filter(user=editor).exists()
+    # allauth announces the new authenticator once the transaction commits.
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(ENROL, {"code": totp(secret)})
+    assert response.status_code == 302
+    assert Authenticator.objects.get(user=editor, type=Authenticator.Type.TOTP)
+    assert Kind.MFA_ENROLLED in kinds()
+    assert "mfa-enrolled: user='editor'" in caplog.text
+    assert client.get(STATUS_URL).status_code == 200
+
+
+def test_removing_the_authenticator_is_logged(client, enrolled_editor):
+    sign_in(client, "editor")
+    client.post(CODE_PAGE, {"code": totp(SECRET)})
+    reauthenticate(client)
+    response = client.post("/accounts/2fa/totp/deactivate/")
+    assert response.status_code == 302
+    assert not Authenticator.objects.filter(type=Authenticator.Type.TOTP).exists()
+    assert SecurityEvent.objects.get(kind=Kind.MFA_REMOVED).user == enrolled_editor
+
+
+# Signing in with the second factor
+
+
+def test_a_password_alone_signs_nobody_in_once_enrolled(client, enrolled_editor):
+    response = sign_in(client, "editor", next_url="/appendix/")
+    assert response.status_code == 302
+    assert response["Location"] == CODE_PAGE
+    assert not signed_in(client)
+    response = client.post(CODE_PAGE, {"code": totp(SECRET)})
+    assert response.status_code == 302
+    assert response["Location"] == "/appendix/"
+    assert signed_in(client)
+    assert client.get(STATUS_URL).status_code == 200
+
+
+def test_a_wrong_code_is_refused_and_logged(client, enrolled_editor, require_2fa, caplog):
+    sign_in(client, "editor")
+    response = client.post(CODE_PAGE, {"code": "12345x"})
+    assert response.status_code == 200
+    assert "Incorrect code" in response.content.decode()
+    assert not signed_in(client)
+    event = SecurityEvent.objects.get(kind=Kind.MFA_FAILED)
+    assert event.user == enrolled_editor
+    assert "12345x" not in str(event.detail)
+    assert "mfa-failed: user='editor'" in caplog.text
+
+
+def test_a_code_used_once_is_refused_the_second_time(client, enrolled_editor):
+    code = totp(SECRET)
+    sign_in(client, "editor")
+    client.post(CODE_PAGE, {"code": code})
+    assert signed_in(client)
+    again = Client()
+    sign_in(again, "editor")
+    response = again.post(CODE_PAGE, {"code": code})
+    assert response.status_code == 200
+    assert "Incorrect code" in response.content.decode()
+    assert not signed_in(again)
+    assert kinds().count(Kind.MFA_FAILED) == 1
+
+
+def test_a_recovery_code_works_once(client, enrolled_editor, caplog):
+    caplog.set_level(logging.INFO, logger="reform_tracker.security")
+    codes = RecoveryCodes.activate(enrolled_editor).get_unused_codes()
+    sign_in(client, "editor")
+    client.post(CODE_PAGE, {"code": codes[0]})
+    assert signed_in(client)
+    event = SecurityEvent.objects.get(kind=Kind.RECOVERY_CODE_USED)
+    assert event.detail == {"remaining": len(codes) - 1}
+    assert codes[0] not in caplog.text
+    again = Client()
+    sign_in(again, "editor")
+    response = again.post(CODE_PAGE, {"code": codes[0]})
+    assert "Incorrect code" in response.content.decode()
+    assert not signed_in(again)
+    again.post(CODE_PAGE, {"code": codes[1]})
+    assert signed_in(again)
+
+
+# Django admin
+
+
+def test_admin_signs_in_through_the_site_and_asks_for_the_code(client, superuser, require_2fa):
+    TOTP.activate(superuser, SECRET)
+    response = client.get("/admin/login/?next=/admin/")
+    assert response.status_code == 302
+    assert response["Location"].startswith(LOGIN)
+    response = sign_in(client, "root", next_url="/admin/")
+    assert response["Location"] == CODE_PAGE
+    assert client.get("/admin/").status_code == 302
+    assert client.post(CODE_PAGE, {"code": totp(SECRET)})["Location"] == "/admin/"
+    assert client.get("/admin/").status_code == 200
+
+
+def test_a_superuser_without_a_second_factor_is_sent_to_enrol_before_admin(
+    client, superuser, require_2fa
+):
+    sign_in(client, "root")
+    response = client.get("/admin/accounts/securityevent/")
+    assert (response.status_code, response["Location"]) == (302, ENROL)
+
+
+# Password reset by e-mail
+
+
+def test_password_reset_by_e_mail(client, django_user_model):
+    user = django_user_model.objects.create_user("ana", "ana@ilo.org", "an old password 1")
+    response = client.post("/accounts/password/reset/", {"email": "ana@ilo.org"})
+    assert response.status_code == 302
+    assert len(mail.outbox) == 1
+    link = re.search(r"http://testserver(/accounts/password/reset/key/\S+)", mail.outbox[0].body)[1]
+    form_page = client.get(link, follow=True)
+    assert form_page.status_code == 200
+    new = "a brand new passphrase"
+    response = client.post(form_page.redirect_chain[-1][0], {"password1": new, "password2": new})
+    assert response.status_code == 302
+    user.refresh_from_db()
+    assert user.check_password(new)
+    assert Kind.PASSWORD_RESET in kinds()
+
+
+def test_a_reset_for_an_unknown_address_says_nothing_about_accounts(client):
+    response = client.post("/accounts/password/reset/", {"email": "nobody@example.org"})
+    assert response.status_code == 302
+    assert len(mail.outbox) <= 1
+    assert all("password/reset/key" not in message.body for message in mail.outbox)
+
+
+def test_there_is_no_sign_up_page(client):
+    response = client.get("/accounts/signup/")
+    assert "Sign Up Closed" in response.content.decode() or response.status_code == 404

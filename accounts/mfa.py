@@ -25,18 +25,19 @@ def needs_second_factor(user: Any) -> bool:
     return user.is_superuser or user.groups.filter(name="Editors").exists()
 
 
-def has_second_factor(request: HttpRequest) -> bool:
-    """Signed in with a code or through single sign-on (whose provider enforces its own second
-    factor), or enrolled since signing in. The session is read first: no query."""
+def signed_in_with_second_factor(request: HttpRequest) -> bool:
+    """Signed in with a code, or through single sign-on (whose provider enforces its own
+    second factor): the session says so, no query."""
     records = get_authentication_records(request, request.user)
-    if any(record.get("method") in SECOND_FACTORS for record in records):
-        return True
-    return Authenticator.objects.filter(user=request.user).exists()
+    return any(record.get("method") in SECOND_FACTORS for record in records)
 
 
 def require_second_factor(get_response: Middleware) -> Middleware:
     """With REQUIRE_2FA, an editor or superuser without a second factor is sent to enrol one
-    before any other page, Django admin included: nothing is edited with a password alone."""
+    before any other page, Django admin included: nothing is edited with a password alone.
+
+    Cheapest checks first: most requests are anonymous, or from a session with a code.
+    """
 
     def middleware(request: HttpRequest) -> HttpResponse:
         user = request.user
@@ -44,8 +45,9 @@ def require_second_factor(get_response: Middleware) -> Middleware:
             settings.REQUIRE_2FA
             and not request.path.startswith(OPEN_PATHS)
             and user.is_authenticated
+            and not signed_in_with_second_factor(request)
             and needs_second_factor(user)
-            and not has_second_factor(request)
+            and not Authenticator.objects.filter(user=user).exists()
         ):
             messages.warning(
                 request,

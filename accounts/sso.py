@@ -9,8 +9,6 @@ refusal, not a 500.
 
 from typing import Any
 
-from allauth.account.authentication import get_authentication_records
-from allauth.socialaccount.adapter import get_adapter
 from allauth.socialaccount.helpers import render_authentication_error
 from allauth.socialaccount.internal import jwtkit
 from allauth.socialaccount.models import SocialApp
@@ -83,18 +81,6 @@ def callback(request: HttpRequest, provider_id: str) -> HttpResponse:
         return OAuth2CallbackView.adapter_view(CheckedAdapter(request, provider_id))(request)
     except SocialApp.DoesNotExist:
         raise Http404 from None
-
-
-def signed_in_with_sso(request: HttpRequest) -> bool:
-    """Whether this session's user signed in through single sign-on (the provider enforces its
-    own second factor)."""
-    records = get_authentication_records(request, request.user)
-    return any(record.get("method") == "socialaccount" for record in records)
-
-
-def sso_button_context(request: HttpRequest) -> list[Any]:
-    """The configured providers, for the sign-in page's button (none: no button)."""
-    return get_adapter(request).list_providers(request)
 
 
 def signed_in(sender: Any, request: HttpRequest, user: Any, **kwargs: Any) -> None:

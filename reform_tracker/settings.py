@@ -276,8 +276,10 @@ ACCOUNT_LOGIN_METHODS = {"username"}
 ACCOUNT_SIGNUP_FIELDS = ["username*", "email", "password1*", "password2*"]
 ACCOUNT_EMAIL_VERIFICATION = "none"
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
-# django-axes locks accounts out (above); allauth's own count of failures would answer first.
-ACCOUNT_RATE_LIMITS = {"login_failed": None}
+# allauth counts failures per account (passwords and second-factor codes alike): for passwords
+# django-axes (above) answers first; for codes this is the only limit. No per-address limit,
+# as for django-axes.
+ACCOUNT_RATE_LIMITS = {"login_failed": f"{2 * AXES_FAILURE_LIMIT}/300s/key"}
 # The code only, never "Remember me": a session ends when the browser closes.
 ACCOUNT_SESSION_REMEMBER = False
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]

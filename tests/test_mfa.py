@@ -164,6 +164,15 @@ def test_a_wrong_code_is_refused_and_logged(client, enrolled_editor, require_2fa
     assert "mfa-failed: user='editor'" in caplog.text
 
 
+def test_guessing_codes_is_stopped_after_a_few_tries(client, enrolled_editor, settings):
+    sign_in(client, "editor")
+    for _ in range(2 * settings.AXES_FAILURE_LIMIT):
+        client.post(CODE_PAGE, {"code": "000000" if totp(SECRET) != "000000" else "111111"})
+    response = client.post(CODE_PAGE, {"code": totp(SECRET)})
+    assert "Too many failed login attempts" in response.content.decode()
+    assert not signed_in(client)
+
+
 def test_a_code_used_once_is_refused_the_second_time(client, enrolled_editor):
     code = totp(SECRET)
     sign_in(client, "editor")

@@ -67,9 +67,9 @@ def set_id_token_mode(issuer: str, mode: str) -> None:
     requests.post(f"{issuer}/_test/id-token", data={"mode": mode}, timeout=5).raise_for_status()
 
 
-def at_provider(client: Client, account: str) -> str:
+def at_provider(client: Client, account: str, next_url: str = "") -> str:
     """Sign-in page's button, then the provider's form: the URL the provider sends back to."""
-    start = client.post(START)
+    start = client.post(START, {"next": next_url} if next_url else {})
     assert start.status_code == 302, start.content
     browser = requests.Session()
     url = start["Location"]
@@ -124,6 +124,17 @@ def test_first_sign_in_creates_an_editor_from_a_verified_ilo_address(client, sso
     event = SecurityEvent.objects.get(kind=Kind.SSO_SIGN_IN)
     assert (event.user, event.detail["new_user"], event.detail["group"]) == (user, True, "Editors")
     assert "sso-sign-in: user='jane'" in caplog.text
+
+
+@pytest.mark.parametrize(
+    ("asked", "landing"), [("/appendix/", "/appendix/"), ("https://elsewhere.example/", "/")]
+)
+def test_after_signing_on_the_page_asked_for_is_shown_if_it_is_on_this_site(
+    client, sso, asked, landing
+):
+    response = back_at_site(client, at_provider(client, "jane", next_url=asked))
+    assert response["Location"] == landing
+    assert signed_in_user(client) is not None
 
 
 def test_the_second_sign_in_finds_the_same_account_and_keeps_its_groups(client, sso):

@@ -18,6 +18,8 @@ from allauth.socialaccount.providers.openid_connect import views as oidc_views
 from django.http import Http404, HttpRequest, HttpResponse
 from requests import RequestException
 
+from .audit import Kind, security_event
+
 
 class ProviderUnavailable(OAuth2Error):
     """Discovery failed: nothing answers at the issuer, or not with a discovery document."""
@@ -88,8 +90,6 @@ def signed_in(sender: Any, request: HttpRequest, user: Any, **kwargs: Any) -> No
     sociallogin = kwargs.get("sociallogin")
     if sociallogin is None:
         return
-    from .audit import Kind, security_event
-
     new = "new_user_group" in sociallogin.state
     detail: dict[str, Any] = {"provider": sociallogin.account.get_provider().name, "new_user": new}
     if new:

@@ -275,7 +275,6 @@ SOCIALACCOUNT_ADAPTER = "accounts.adapters.SocialAccountAdapter"
 ACCOUNT_LOGIN_METHODS = {"username"}
 ACCOUNT_SIGNUP_FIELDS = ["username*", "email", "password1*", "password2*"]
 ACCOUNT_EMAIL_VERIFICATION = "none"
-ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 # allauth counts failures per account (passwords and second-factor codes alike): for passwords
 # django-axes (above) answers first; for codes this is the only limit. No per-address limit,
 # as for django-axes.

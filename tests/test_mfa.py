@@ -14,7 +14,9 @@ from allauth.mfa.models import Authenticator
 from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
 from allauth.mfa.totp.internal.auth import TOTP
 from django.core import mail
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from accounts.models import SecurityEvent
 from actions.models import StatusReport
@@ -150,6 +152,21 @@ def test_a_password_alone_signs_nobody_in_once_enrolled(client, enrolled_editor)
     assert response["Location"] == "/appendix/"
     assert signed_in(client)
     assert client.get(STATUS_URL).status_code == 200
+
+
+def test_the_rule_costs_no_query_once_signed_in_with_a_code(client, enrolled_editor, settings):
+    sign_in(client, "editor")
+    client.post(CODE_PAGE, {"code": totp(SECRET)})
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get("/appendix/").status_code == 200
+        return len(captured)
+
+    settings.REQUIRE_2FA = False
+    without_rule = queries()
+    settings.REQUIRE_2FA = True
+    assert queries() == without_rule
 
 
 def test_a_wrong_code_is_refused_and_logged(client, enrolled_editor, require_2fa, caplog):

@@ -76,6 +76,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "ops.middleware.reject_nul_characters",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The language comes from the URL (/fr/…, /es/…; English unprefixed), after sessions.
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -108,6 +110,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "actions.context_processors.as_of",
+                "django.template.context_processors.i18n",
+                "actions.context_processors.language_links",
             ],
         },
     },
@@ -142,7 +146,10 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "accounts.passwords.RecordPasswordChanges"},
 ]
 
-LANGUAGE_CODE = "en-gb"
+# The ILO's working languages. English is the default and has no URL prefix.
+LANGUAGE_CODE = "en"
+LANGUAGES = [("en", "English"), ("fr", "Français"), ("es", "Español")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/Zurich"
 USE_I18N = True
 USE_TZ = True

@@ -10,7 +10,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Pt
 
 from .changes import SessionChanges
-from .models import ActionItem, GoverningBodySession, Plan, localized
+from .models import ActionItem, GoverningBodySession, LocalText, Plan, localized
 
 
 def appendix_docx(
@@ -60,13 +60,23 @@ def appendix_docx(
             merged = row[0].merge(row[-1])
             merged.text = ""
             merged.paragraphs[0].add_run(item.component.heading).bold = True
+            mark_pending(merged.paragraphs[0], localized(item.component, "title"))
         row = table.add_row().cells
-        row[0].text = f"{item.number}. {localized(item, 'text')}"
+        text, wording = localized(item, "text"), localized(item, "session_wording")
+        row[0].text = f"{item.number}. {text}"
+        mark_pending(row[0].paragraphs[0], text)
         row[1].text = item.due_by
-        row[2].text = str(localized(item, "session_wording")) or gettext("No status reported")
+        row[2].text = wording or gettext("No status reported")
+        mark_pending(row[2].paragraphs[0], wording)
         if changes:
             row[3].text = change_of.get(item.pk, "")
 
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
+
+
+def mark_pending(paragraph, text: LocalText) -> None:
+    """Say, as the pages do, that English stands in for a missing translation."""
+    if text.pending:
+        paragraph.add_run(f" ({gettext('Translation pending')})").italic = True

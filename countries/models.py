@@ -6,7 +6,7 @@ from django.db import models
 from django.db.models import Count, Exists, F, IntegerField, OuterRef, Prefetch, Q
 from django.db.models.functions import Coalesce, ExtractYear
 from django.urls import reverse
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 from django_countries.fields import CountryField
@@ -18,6 +18,16 @@ from actions.models import Paragraph
 class RegionQuerySet(models.QuerySet):
     def get_by_natural_key(self, code: str) -> Region:
         return self.get(code=code)
+
+
+# The ILO's regions are a fixed vocabulary, translated with the interface (names as stored).
+REGION_NAMES = [
+    gettext_noop("Africa"),
+    gettext_noop("Americas"),
+    gettext_noop("Arab States"),
+    gettext_noop("Asia and the Pacific"),
+    gettext_noop("Europe and Central Asia"),
+]
 
 
 class Region(models.Model):
@@ -32,7 +42,8 @@ class Region(models.Model):
         ordering = ["name"]
 
     def __str__(self) -> str:
-        return self.name
+        """The name in the page's language (a region not in REGION_NAMES keeps its own)."""
+        return gettext(self.name)
 
     def natural_key(self) -> tuple[str]:
         return (self.code,)

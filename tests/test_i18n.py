@@ -212,6 +212,12 @@ def test_country_names_come_in_each_language(client):
 
 
 @pytest.mark.django_db
+def test_region_names_follow_the_language(client):
+    assert "Afrique" in page(client, "/fr/")
+    assert "Región: Europa y Asia Central." in page(client, "/es/countries/UZ/")
+
+
+@pytest.mark.django_db
 def test_dates_are_written_in_the_language(client):
     assert "(octobre 2020)" in page(client, "/fr/")
     assert "(octubre 2020)" in page(client, "/es/")
@@ -256,6 +262,8 @@ def test_the_word_appendix_in_french_has_french_headings(client):
         "État d’avancement",
     ]
     assert table.rows[1].cells[0].text.startswith("Volet 1 : ")
+    # No French was entered: the English text stands in, and says so.
+    assert table.rows[2].cells[0].text.endswith("(Traduction en attente)")
     english = docx.Document(io.BytesIO(client.get("/sessions/GB.340/appendix.docx").content))
     assert [cell.text for cell in english.tables[0].rows[0].cells] == [
         "Action item",

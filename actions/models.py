@@ -553,7 +553,7 @@ class ActionItem(models.Model):
                 .select_related("history_user")
                 .order_by("history_date"),
                 lambda r: (
-                    gettext("Progress update of %(date)s") % {"date": date_format(r.date, "j F Y")}
+                    gettext("Progress update of %(date)s") % {"date": date_format(r.date)}
                 ),
                 ["date", "narrative", "evidence_url"],
             ),

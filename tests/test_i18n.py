@@ -220,7 +220,10 @@ def test_region_names_follow_the_language(client):
 @pytest.mark.django_db
 def test_dates_are_written_in_the_language(client):
     assert "(octobre 2020)" in page(client, "/fr/")
-    assert "(octubre 2020)" in page(client, "/es/")
+    assert "(octubre de 2020)" in page(client, "/es/")
+    assert "31 de diciembre de 2019" in page(client, "/es/actions/1/")
+    assert "31 décembre 2019" in page(client, "/fr/actions/1/")
+    assert "31 December 2019" in page(client, "/actions/1/")
     assert "(October 2020)" in page(client, "/")
 
 

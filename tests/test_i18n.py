@@ -108,6 +108,12 @@ def test_a_nonsense_language_cookie_gives_english(client, cookie):
 
 
 @pytest.mark.django_db
+def test_an_address_without_a_prefix_is_english_whatever_the_browser_asks(client):
+    html = client.get("/", HTTP_ACCEPT_LANGUAGE="fr-FR,fr;q=0.9").content.decode()
+    assert '<html lang="en">' in html
+
+
+@pytest.mark.django_db
 def test_content_shows_in_french_or_in_english_marked_pending(client):
     item = ActionItem.objects.get(number=1)
     item.text_fr = "Texte français de la mesure 1, saisi par le personnel."

@@ -24,6 +24,8 @@ class StatusReportForm(forms.ModelForm):
         help_text=_("Optional. Added to the item’s progress updates."),
     )
     version = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
+    # The translations last: the status, its wording and the reason are what every edit needs.
+    field_order = ["status", "wording", "reason", "note", "wording_fr", "wording_es"]
 
     class Meta:
         model = StatusReport

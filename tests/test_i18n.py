@@ -292,3 +292,23 @@ def test_the_catalogue_is_complete(language):
     )
     assert result.returncode == 0, result.stderr
     assert re.fullmatch(r"\d+ translated messages\.\n", result.stderr), result.stderr
+
+
+@pytest.mark.django_db
+def test_staff_enter_translations_in_admin(client, superuser):
+    client.force_login(superuser)
+    item = ActionItem.objects.get(number=1)
+    for model, pk, fields in [
+        ("actionitem", item.pk, ["text_fr", "text_es"]),
+        ("component", item.component_id, ["title_fr", "title_es"]),
+        (
+            "statusreport",
+            StatusReport.objects.get(action_item=item, session__code="GB.340").pk,
+            ["wording_fr", "wording_es", "narrative_fr", "narrative_es"],
+        ),
+        ("keyfigure", KeyFigure.objects.first().pk, ["label_fr", "value_es", "quote_fr"]),
+    ]:
+        html = page(client, f"/admin/actions/{model}/{pk}/change/")
+        assert "French and Spanish" in html
+        for field in fields:
+            assert f'name="{field}"' in html

@@ -136,6 +136,10 @@ def test_content_shows_in_french_or_in_english_marked_pending(client):
     assert f'<span lang="en">{escape(item.text)}</span>' in spanish
     assert "Traducción pendiente" in spanish
 
+    # In an attribute, the text alone: markup there would break the page.
+    dashboard = page(client, "/es/")
+    assert f'<abbr title="{escape(Component.objects.get(number=2).title)}">' in dashboard
+
     english = page(client, "/actions/1/")
     assert escape(item.text) in english
     assert "translation-pending" not in english

@@ -38,6 +38,7 @@ class ComponentInline(admin.TabularInline):
 class PlanAdmin(admin.ModelAdmin):
     list_display = ["code", "title", "endorsed_at"]
     search_fields = ["code", "title"]
+    fieldsets = [(None, {"fields": ["code", "title", "endorsed_at"]}), translations("title")]
     inlines = [ComponentInline]
 
 

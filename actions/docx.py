@@ -29,7 +29,9 @@ def appendix_docx(
     heading.add_run(gettext("Appendix")).bold = True
     heading.alignment = WD_ALIGN_PARAGRAPH.RIGHT
     title = document.add_paragraph()
-    title.add_run(gettext("Status of the %(title)s") % {"title": plan.title}).bold = True
+    plan_title = localized(plan, "title")
+    title.add_run(gettext("Status of the %(title)s") % {"title": plan_title}).bold = True
+    mark_pending(title, plan_title)
     title.alignment = WD_ALIGN_PARAGRAPH.CENTER
     document.core_properties.language = get_language()
     document.add_paragraph(

@@ -269,6 +269,8 @@ class PlanQuerySet(models.QuerySet):
 class Plan(models.Model):
     code = models.SlugField(max_length=40, unique=True, help_text="Short code, e.g. 2019-20.")
     title = models.CharField(max_length=300)
+    title_fr = models.CharField("title (French)", max_length=300, blank=True)
+    title_es = models.CharField("title (Spanish)", max_length=300, blank=True)
     endorsed_at = models.ForeignKey(
         GoverningBodySession,
         on_delete=models.PROTECT,
@@ -552,9 +554,7 @@ class ActionItem(models.Model):
                 ProgressUpdate.history.filter(action_item_id=self.pk)
                 .select_related("history_user")
                 .order_by("history_date"),
-                lambda r: (
-                    gettext("Progress update of %(date)s") % {"date": date_format(r.date)}
-                ),
+                lambda r: gettext("Progress update of %(date)s") % {"date": date_format(r.date)},
                 ["date", "narrative", "evidence_url"],
             ),
         ]

@@ -305,6 +305,7 @@ def test_staff_enter_translations_in_admin(client, superuser):
     for model, pk, fields in [
         ("actionitem", item.pk, ["text_fr", "text_es"]),
         ("component", item.component_id, ["title_fr", "title_es"]),
+        ("plan", item.plan_id, ["title_fr", "title_es"]),
         (
             "statusreport",
             StatusReport.objects.get(action_item=item, session__code="GB.340").pk,

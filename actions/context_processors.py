@@ -1,8 +1,8 @@
 from django.conf import settings
 from django.http import HttpRequest
-from django.urls import translate_url
+from django.urls import reverse, translate_url
 from django.utils.functional import SimpleLazyObject
-from django.utils.translation import get_language
+from django.utils.translation import get_language, override
 
 from .models import GoverningBodySession
 
@@ -16,21 +16,19 @@ def as_of(request: HttpRequest) -> dict[str, object]:
 
 
 def language_links(request: HttpRequest) -> dict[str, object]:
-    """`language_links`: the same page in each language, for the switcher on every page.
+    """`language_links`: the same page in each language, for the switcher on every page (the
+    home page in each language where the address is not a page, as on the 404 page).
 
     Built per request from the URL (nothing kept between requests, so a page cache keyed by
-    language stays right); a page outside the language prefix links to itself.
+    language stays right).
     """
     current = get_language()
     path = request.get_full_path()
-    return {
-        "language_links": [
-            {
-                "code": code,
-                "name": name,
-                "url": translate_url(path, code),
-                "current": code == current,
-            }
-            for code, name in settings.LANGUAGES
-        ]
-    }
+    links = []
+    for code, name in settings.LANGUAGES:
+        url = translate_url(path, code)
+        if url == path and code != current:
+            with override(code):
+                url = reverse("home")
+        links.append({"code": code, "name": name, "url": url, "current": code == current})
+    return {"language_links": links}

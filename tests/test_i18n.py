@@ -95,7 +95,10 @@ def test_english_under_en_goes_to_the_address_without_a_prefix(client):
 def test_an_unknown_language_prefix_gives_the_404_page(client, path):
     response = client.get(path)
     assert response.status_code == 404
-    assert "Page not found" in response.content.decode()
+    html = response.content.decode()
+    assert "Page not found" in html
+    # Its switcher offers the home page in the other languages.
+    assert 'href="/fr/" lang="fr"' in html
 
 
 @pytest.mark.django_db

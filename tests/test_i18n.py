@@ -320,3 +320,13 @@ def test_staff_enter_translations_in_admin(client, superuser):
         assert "French and Spanish" in html
         for field in fields:
             assert f'name="{field}"' in html
+
+
+@pytest.mark.django_db
+def test_sign_in_stays_open_in_every_language_when_reading_needs_it(client, settings):
+    settings.REQUIRE_LOGIN_TO_VIEW = True
+    assert client.get("/fr/accounts/login/").status_code == 200
+    assert client.get("/es/accounts/login/").status_code == 200
+    response = client.get("/fr/appendix/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/?next=/fr/appendix/")

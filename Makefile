@@ -6,7 +6,7 @@ PORT ?= 8000
 # Tests run with debug off, as production does; they need a secret, which is not a real one.
 TEST_ENV := DJANGO_DEBUG=false DJANGO_SECRET_KEY=test-only-not-a-secret
 
-.PHONY: install run serve test lint format migrations-check load clean oidc-provider
+.PHONY: install run serve test lint format migrations-check load clean oidc-provider messages messages-check
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -16,7 +16,27 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
 	touch $@
 
-install: $(VENV)/.installed
+# The French and Spanish catalogues, compiled (msgfmt --check) from the committed .po files.
+MO_FILES := locale/fr/LC_MESSAGES/django.mo locale/es/LC_MESSAGES/django.mo
+# Any settings will do for compiling and extracting messages.
+MANAGE_I18N := DJANGO_DEBUG=true $(BIN)/python manage.py
+
+install: $(VENV)/.installed $(MO_FILES)
+
+locale/%/LC_MESSAGES/django.mo: locale/%/LC_MESSAGES/django.po | $(VENV)/.installed
+	$(MANAGE_I18N) compilemessages --locale $* --ignore .venv --verbosity 0
+
+# Collect the interface's strings into the catalogues after templates or code changed; then
+# translate what is new (msgstr "") and make sure nothing is marked fuzzy. Stable output: no
+# source locations, no obsolete entries, no creation date (it changes on every run), so that a
+# run with nothing new leaves the files as they are (`make messages-check`, run by CI).
+messages: $(VENV)/.installed
+	$(MANAGE_I18N) makemessages --locale fr --locale es --no-location --no-obsolete \
+		--ignore .venv --ignore tests --ignore staticfiles --ignore build --verbosity 0
+	sed -i '/^"POT-Creation-Date: /d' locale/*/LC_MESSAGES/django.po
+
+messages-check: messages
+	git diff --exit-code -- locale/
 
 load: install
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(BIN)/python manage.py migrate --noinput
@@ -65,4 +85,4 @@ migrations-check: install
 	$(TEST_ENV) $(BIN)/python manage.py makemigrations --check --dry-run
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .ruff_cache $(MO_FILES)

@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import add_never_cache_headers
+from django.utils.translation import gettext_lazy as _
 
 from .audit import Kind, security_event
 
@@ -52,10 +53,13 @@ def signed_in(request: HttpRequest) -> bool:
 
 
 ENDED_MESSAGES = {
-    "absolute": "You have been signed out: a session lasts %(hours)s hours at most. "
-    "Sign in again to go on.",
-    "idle": "You have been signed out after %(minutes)s minutes without activity. "
-    "Sign in again to go on.",
+    "absolute": _(
+        "You have been signed out: a session lasts %(hours)s hours at most. Sign in again to go on."
+    ),
+    "idle": _(
+        "You have been signed out after %(minutes)s minutes without activity. "
+        "Sign in again to go on."
+    ),
 }
 
 

@@ -23,8 +23,12 @@ urlpatterns = [
         ),
         name="password_change_done",
     ),
-    # Single sign-on with allauth's paths and names, and the checks of accounts.sso.
+    path("", include("allauth.urls")),
+]
+
+# Single sign-on with allauth's paths and names, and the checks of accounts.sso. Outside the
+# language prefixes (reform_tracker/urls.py): the identity provider knows one callback address.
+sso_urlpatterns = [
     path("oidc/<str:provider_id>/login/", sso.login, name="openid_connect_login"),
     path("oidc/<str:provider_id>/login/callback/", sso.callback, name="openid_connect_callback"),
-    path("", include("allauth.urls")),
 ]

@@ -2,6 +2,7 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from .models import (
+    CONTENT_LANGUAGES,
     ActionItem,
     Component,
     GoverningBodySession,
@@ -12,6 +13,13 @@ from .models import (
     StatusReport,
     Unit,
 )
+
+
+def translations(*fields: str) -> tuple[str, dict]:
+    """A fieldset with the French and Spanish versions of `fields`, shown open: where they are
+    empty the pages show the English marked "translation pending"."""
+    names = [f"{field}_{language}" for language in CONTENT_LANGUAGES for field in fields]
+    return ("French and Spanish", {"fields": names})
 
 
 @admin.register(GoverningBodySession)
@@ -30,6 +38,7 @@ class ComponentInline(admin.TabularInline):
 class PlanAdmin(admin.ModelAdmin):
     list_display = ["code", "title", "endorsed_at"]
     search_fields = ["code", "title"]
+    fieldsets = [(None, {"fields": ["code", "title", "endorsed_at"]}), translations("title")]
     inlines = [ComponentInline]
 
 
@@ -51,7 +60,8 @@ class ComponentAdmin(admin.ModelAdmin):
     list_display = ["number", "title", "plan"]
     list_display_links = ["number", "title"]
     list_filter = ["plan"]
-    search_fields = ["title"]
+    search_fields = ["title", "title_fr", "title_es"]
+    fieldsets = [(None, {"fields": ["plan", "number", "title"]}), translations("title")]
     inlines = [ActionItemInline]
 
 
@@ -63,7 +73,17 @@ class UnitAdmin(admin.ModelAdmin):
 
 class StatusReportInline(admin.StackedInline):
     model = StatusReport
-    fields = ["session", "status", "wording", "narrative", "paragraphs"]
+    fields = [
+        "session",
+        "status",
+        "wording",
+        "wording_fr",
+        "wording_es",
+        "narrative",
+        "narrative_fr",
+        "narrative_es",
+        "paragraphs",
+    ]
     autocomplete_fields = ["paragraphs"]
     extra = 0
 
@@ -73,9 +93,26 @@ class ActionItemAdmin(SimpleHistoryAdmin):
     list_display = ["number", "short_text", "component_number", "due_by", "due_date", "plan"]
     list_display_links = ["number", "short_text"]
     list_filter = ["plan", "component", "status_reports__status", "responsible_units"]
-    search_fields = ["text", "due_by"]
+    search_fields = ["text", "text_fr", "text_es", "due_by"]
     list_select_related = ["component", "plan"]
     filter_horizontal = ["responsible_units"]
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": [
+                    "plan",
+                    "component",
+                    "number",
+                    "text",
+                    "due_by",
+                    "due_date",
+                    "responsible_units",
+                ]
+            },
+        ),
+        translations("text"),
+    ]
     inlines = [StatusReportInline]
 
     @admin.display(description="action item", ordering="text")
@@ -95,6 +132,25 @@ class StatusReportAdmin(SimpleHistoryAdmin):
     list_select_related = ["action_item", "session", "updated_by"]
     autocomplete_fields = ["paragraphs"]
     readonly_fields = ["version", "updated_at", "updated_by"]
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": [
+                    "action_item",
+                    "session",
+                    "status",
+                    "wording",
+                    "narrative",
+                    "paragraphs",
+                    "version",
+                    "updated_at",
+                    "updated_by",
+                ]
+            },
+        ),
+        translations("wording", "narrative"),
+    ]
 
     @admin.display(description="item", ordering="action_item__number")
     def action_item_number(self, report: StatusReport) -> int:
@@ -129,3 +185,7 @@ class KeyFigureAdmin(admin.ModelAdmin):
     search_fields = ["value", "label", "quote"]
     list_select_related = ["paragraph__session"]
     autocomplete_fields = ["paragraph"]
+    fieldsets = [
+        (None, {"fields": ["code", "order", "value", "label", "paragraph", "footnote", "quote"]}),
+        translations("value", "label", "quote"),
+    ]

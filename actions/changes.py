@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import OuterRef, Q, Subquery
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext, ngettext_lazy
 
 from countries.models import Engagement
 
@@ -77,12 +78,13 @@ class ItemChange:
     def label(self) -> str:
         """The change in a few words, for the Word Appendix's "Change since" column."""
         if self.status_changed:
-            before = Status(self.before_status).label if self.before_status else "No status"
-            after = Status(self.after_status).label if self.after_status else "No status"
+            no_status = gettext("No status")
+            before = Status(self.before_status).label if self.before_status else no_status
+            after = Status(self.after_status).label if self.after_status else no_status
             return f"{before} → {after}"
         if self.wording_changed:
-            return "Wording changed"
-        return "Newly overdue" if self.became_overdue else "No change"
+            return gettext("Wording changed")
+        return gettext("Newly overdue") if self.became_overdue else gettext("No change")
 
 
 @dataclass
@@ -112,37 +114,63 @@ class SessionChanges:
         return dict(sorted(grouped.items()))
 
     def summary(self) -> str:
+        """ "Since GB.340: 1 item completed, …" in the page's language."""
         counts = [
-            (sum(c.completed for c in self.items), "item completed", "items completed"),
-            (sum(c.started for c in self.items), "item started", "items started"),
+            (
+                sum(c.completed for c in self.items),
+                ngettext_lazy("%(count)d item completed", "%(count)d items completed", "count"),
+            ),
+            (
+                sum(c.started for c in self.items),
+                ngettext_lazy("%(count)d item started", "%(count)d items started", "count"),
+            ),
             (
                 sum(c.status_changed and not (c.completed or c.started) for c in self.items),
-                "other change of status",
-                "other changes of status",
+                ngettext_lazy(
+                    "%(count)d other change of status", "%(count)d other changes of status", "count"
+                ),
             ),
             (
                 sum(c.wording_changed and not c.status_changed for c in self.items),
-                "change of wording",
-                "changes of wording",
+                ngettext_lazy(
+                    "%(count)d change of wording", "%(count)d changes of wording", "count"
+                ),
             ),
             (
                 sum(c.became_overdue for c in self.items),
-                "item newly overdue",
-                "items newly overdue",
+                ngettext_lazy(
+                    "%(count)d item newly overdue", "%(count)d items newly overdue", "count"
+                ),
             ),
-            (sum(c.still_overdue for c in self.items), "item still overdue", "items still overdue"),
+            (
+                sum(c.still_overdue for c in self.items),
+                ngettext_lazy(
+                    "%(count)d item still overdue", "%(count)d items still overdue", "count"
+                ),
+            ),
         ]
-        parts = [f"{n} {one if n == 1 else many}" for n, one, many in counts if n]
+        parts = [message % {"count": n} for n, message in counts if n]
         if self.new_engagements:
+            engagements = ngettext(
+                "%(count)d new country engagement",
+                "%(count)d new country engagements",
+                len(self.new_engagements),
+            ) % {"count": len(self.new_engagements)}
             countries = len(self.engagements_by_country)
             parts.append(
-                f"{len(self.new_engagements)} new country engagement"
-                f"{'' if len(self.new_engagements) == 1 else 's'} in {countries} "
-                f"countr{'y' if countries == 1 else 'ies'}"
+                ngettext(
+                    "%(engagements)s in %(count)d country",
+                    "%(engagements)s in %(count)d countries",
+                    countries,
+                )
+                % {"engagements": engagements, "count": countries}
             )
         if not parts:
-            return f"No change since {self.since.code}."
-        return f"Since {self.since.code}: {', '.join(parts)}."
+            return gettext("No change since %(code)s.") % {"code": self.since.code}
+        return gettext("Since %(code)s: %(changes)s.") % {
+            "code": self.since.code,
+            "changes": ", ".join(parts),
+        }
 
 
 def changes_between(session: GoverningBodySession, since: GoverningBodySession) -> SessionChanges:
@@ -224,23 +252,35 @@ def publication_warnings(session: GoverningBodySession) -> list[Warning]:
     for item in ActionItem.objects.filter(plan=plan).as_reported_to(session):
         status, wording = item.session_status, item.session_wording or ""
         if status is None:
-            warnings.append(Warning(item, f"No status for {session.code}."))
+            warnings.append(
+                Warning(item, gettext("No status for %(code)s.") % {"code": session.code})
+            )
             continue
         starting = re.search(r"\bStarting (\d{4})\b", wording)
         if starting and int(starting.group(1)) < session.held_in.year:
             warnings.append(
-                Warning(item, f"Still “{starting.group(0)}” in {session.held_in.year}.")
+                Warning(
+                    item,
+                    gettext("Still “%(wording)s” in %(year)s.")
+                    % {"wording": starting.group(0), "year": session.held_in.year},
+                )
             )
         if status == Status.ONGOING and item.due_date < session.held_in and item.pk not in noted:
             warnings.append(
                 Warning(
                     item,
-                    f"Ongoing past its due date ({item.due_by}) without a progress note on the "
-                    "new timeline.",
+                    gettext(
+                        "Ongoing past its due date (%(due_by)s) without a progress note on the "
+                        "new timeline."
+                    )
+                    % {"due_by": item.due_by},
                 )
             )
         if status in DONE and item.pk not in noted:
             warnings.append(
-                Warning(item, "Completed without a progress note or evidence for this session.")
+                Warning(
+                    item,
+                    gettext("Completed without a progress note or evidence for this session."),
+                )
             )
     return warnings

@@ -4,18 +4,20 @@ from __future__ import annotations
 
 import io
 
+from django.utils.translation import get_language, gettext
 from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Pt
 
 from .changes import SessionChanges
-from .models import ActionItem, GoverningBodySession, Plan
+from .models import ActionItem, GoverningBodySession, LocalText, Plan, localized
 
 
 def appendix_docx(
     session: GoverningBodySession, plan: Plan, changes: SessionChanges | None = None
 ) -> bytes:
-    """One table: component headings across the row, then each item's text, due date, status."""
+    """One table: component headings across the row, then each item's text, due date, status;
+    in the active language, with English where a translation is missing."""
     items = list(ActionItem.objects.filter(plan=plan).as_reported_to(session))
     change_of = {change.item.pk: change.label for change in changes.items} if changes else {}
 
@@ -24,20 +26,28 @@ def appendix_docx(
     style.font.name = "Arial"
     style.font.size = Pt(10)
     heading = document.add_paragraph()
-    heading.add_run("Appendix").bold = True
+    heading.add_run(gettext("Appendix")).bold = True
     heading.alignment = WD_ALIGN_PARAGRAPH.RIGHT
     title = document.add_paragraph()
-    title.add_run(f"Status of the {plan.title}").bold = True
+    plan_title = localized(plan, "title")
+    title.add_run(gettext("Status of the %(title)s") % {"title": plan_title}).bold = True
+    mark_pending(title, plan_title)
     title.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    document.core_properties.language = get_language()
     document.add_paragraph(
-        f"As reported to the {session.code} session ({session.period})"
+        gettext("As reported to the %(code)s session (%(period)s)")
+        % {"code": session.code, "period": session.period}
         + (f", {session.document_symbol}" if session.document_symbol else "")
-        + (f"; changes since {changes.since.code}" if changes else "")
+        + (
+            "; " + gettext("changes since %(code)s") % {"code": changes.since.code}
+            if changes
+            else ""
+        )
     )
 
-    headers = ["Action item", "Due by", "Status"]
+    headers = [gettext("Action item"), gettext("Due by"), gettext("Status")]
     if changes:
-        headers.append(f"Change since {changes.since.code}")
+        headers.append(gettext("Change since %(code)s") % {"code": changes.since.code})
     table = document.add_table(rows=1, cols=len(headers))
     table.style = "Table Grid"
     for cell, text in zip(table.rows[0].cells, headers, strict=True):
@@ -51,16 +61,24 @@ def appendix_docx(
             row = table.add_row().cells
             merged = row[0].merge(row[-1])
             merged.text = ""
-            merged.paragraphs[0].add_run(
-                f"Component {item.component.number}: {item.component.title}"
-            ).bold = True
+            merged.paragraphs[0].add_run(item.component.heading).bold = True
+            mark_pending(merged.paragraphs[0], localized(item.component, "title"))
         row = table.add_row().cells
-        row[0].text = f"{item.number}. {item.text}"
+        text, wording = localized(item, "text"), localized(item, "session_wording")
+        row[0].text = f"{item.number}. {text}"
+        mark_pending(row[0].paragraphs[0], text)
         row[1].text = item.due_by
-        row[2].text = item.session_wording or "No status reported"
+        row[2].text = wording or gettext("No status reported")
+        mark_pending(row[2].paragraphs[0], wording)
         if changes:
             row[3].text = change_of.get(item.pk, "")
 
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
+
+
+def mark_pending(paragraph, text: LocalText) -> None:
+    """Say, as the pages do, that English stands in for a missing translation."""
+    if text.pending:
+        paragraph.add_run(f" ({gettext('Translation pending')})").italic = True

@@ -1,6 +1,8 @@
 import django_filters
 from django.db.models import Q
 from django.http import HttpRequest
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from .models import ActionItemQuerySet, Component, Plan, Status
 
@@ -12,26 +14,28 @@ class AppendixFilter(django_filters.FilterSet):
     """
 
     component = django_filters.ModelChoiceFilter(
-        queryset=Component.objects.none(), empty_label="All components"
+        queryset=Component.objects.none(), label=_("Component"), empty_label=_("All components")
     )
     status = django_filters.ChoiceFilter(
-        label="Status",
+        label=_("Status"),
         field_name="current_status",
         choices=Status.choices,
-        empty_label="Any status",
+        empty_label=_("Any status"),
     )
     overdue = django_filters.ChoiceFilter(
-        label="Overdue",
-        choices=[("yes", "Overdue"), ("no", "Not overdue")],
-        empty_label="Overdue or not",
+        label=_("Overdue"),
+        choices=[("yes", _("Overdue")), ("no", _("Not overdue"))],
+        empty_label=_("Overdue or not"),
         method="filter_overdue",
     )
-    q = django_filters.CharFilter(label="Text contains", method="filter_text")
+    q = django_filters.CharFilter(label=_("Text contains"), method="filter_text")
 
     def __init__(self, data, queryset: ActionItemQuerySet, *, plan: Plan, request: HttpRequest):
         super().__init__(data, queryset, request=request)
         self.filters["component"].queryset = plan.components.all()
-        self.form.fields["component"].label_from_instance = lambda c: f"Component {c.number}"
+        self.form.fields["component"].label_from_instance = lambda c: (
+            gettext("Component %(number)s") % {"number": c.number}
+        )
 
     def filter_overdue(self, queryset: ActionItemQuerySet, name: str, value: str):
         return queryset.filter(overdue=value == "yes")
@@ -40,6 +44,8 @@ class AppendixFilter(django_filters.FilterSet):
         """Search the item's text, its "Due by" and its status as the document words them."""
         return queryset.filter(
             Q(text__icontains=value)
+            | Q(text_fr__icontains=value)
+            | Q(text_es__icontains=value)
             | Q(due_by__icontains=value)
             | Q(current_wording__icontains=value)
         )

@@ -1,8 +1,10 @@
 import re
 
 from django import forms
+from django.utils.translation import gettext, override
+from django.utils.translation import gettext_lazy as _
 
-from .models import GoverningBodySession, ProgressUpdate, Status, StatusReport
+from .models import CONTENT_LANGUAGES, GoverningBodySession, ProgressUpdate, Status, StatusReport
 
 
 class StatusReportForm(forms.ModelForm):
@@ -11,24 +13,35 @@ class StatusReportForm(forms.ModelForm):
     reason = forms.CharField(
         max_length=300,
         required=False,
-        help_text="Why the status changes. Required when it does; kept in the history.",
+        label=_("Reason"),
+        help_text=_("Why the status changes. Required when it does; kept in the history."),
     )
     note = forms.CharField(
-        label="Progress note",
+        label=_("Progress note"),
         max_length=2000,
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Optional. Added to the item's progress updates.",
+        help_text=_("Optional. Added to the item’s progress updates."),
     )
     version = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
+    # The translations last: the status, its wording and the reason are what every edit needs.
+    field_order = ["status", "wording", "reason", "note", "wording_fr", "wording_es"]
 
     class Meta:
         model = StatusReport
-        fields = ["status", "wording"]
-        labels = {"wording": "Wording for the document"}
+        fields = ["status", "wording", "wording_fr", "wording_es"]
+        labels = {
+            "status": _("Status"),
+            "wording": _("Wording for the document"),
+            "wording_fr": _("Wording in French"),
+            "wording_es": _("Wording in Spanish"),
+        }
         help_texts = {
-            "wording": "As the Appendix will print it. Left unchanged, a new status uses its "
-            "own name."
+            "wording": _(
+                "As the Appendix will print it. Left unchanged, a new status uses its own name."
+            ),
+            "wording_fr": _("Optional. Left empty, the French pages show the English wording."),
+            "wording_es": _("Optional. Left empty, the Spanish pages show the English wording."),
         }
 
     def __init__(self, *args, **kwargs) -> None:
@@ -45,12 +58,24 @@ class StatusReportForm(forms.ModelForm):
         status = data.get("status")
         changed = status and status != self.instance.status
         if changed and not data.get("reason", "").strip():
-            self.add_error("reason", "Say briefly why the status changes.")
-        if status and (
-            not data.get("wording") or (changed and data["wording"] == self.instance.wording)
-        ):
-            data["wording"] = Status(status).label
+            self.add_error("reason", gettext("Say briefly why the status changes."))
+        if status:
+            # A new status without new wording is worded as the status's own name, in each
+            # language (the English is the document's, whatever the editor's page language).
+            for field, language in [("wording", "en")] + [
+                (f"wording_{code}", code) for code in CONTENT_LANGUAGES
+            ]:
+                kept = changed and data.get(field) == getattr(self.instance, field)
+                if (field == "wording" and not data.get(field)) or kept:
+                    with override(language):
+                        data[field] = str(Status(status).label)
         return data
+
+    def translations(self) -> dict[str, str]:
+        """The wording in French and Spanish, for `ActionItem.report_status`."""
+        return {
+            f"wording_{code}": self.cleaned_data[f"wording_{code}"] for code in CONTENT_LANGUAGES
+        }
 
 
 class ProgressUpdateForm(forms.ModelForm):
@@ -61,7 +86,17 @@ class ProgressUpdateForm(forms.ModelForm):
             "date": forms.DateInput(attrs={"type": "date"}),
             "narrative": forms.Textarea(attrs={"rows": 4}),
         }
-        help_texts = {"date": "Format: YYYY-MM-DD.", "evidence_url": "Optional: https://…"}
+        labels = {
+            "date": _("Date"),
+            "narrative": _("Narrative"),
+            "evidence_url": _("Evidence link"),
+            "session": _("Session"),
+        }
+        help_texts = {
+            "date": _("Format: YYYY-MM-DD."),
+            "evidence_url": _("Optional: https://…"),
+            "session": _("The Governing Body session this update reports to."),
+        }
 
 
 class SessionForm(forms.ModelForm):
@@ -70,18 +105,29 @@ class SessionForm(forms.ModelForm):
     class Meta:
         model = GoverningBodySession
         fields = ["code", "held_in", "period", "document_symbol", "document_title"]
-        labels = {"held_in": "Month of the session"}
+        labels = {
+            "code": _("Code"),
+            "held_in": _("Month of the session"),
+            "period": _("Period"),
+            "document_symbol": _("Document symbol"),
+            "document_title": _("Document title"),
+        }
         widgets = {"held_in": forms.DateInput(attrs={"type": "date"})}
         help_texts = {
-            "code": "GB. and the session's number, e.g. GB.341.",
-            "held_in": "Any day of the month (YYYY-MM-DD); it orders the sessions.",
-            "period": "As the session's documents say it, e.g. March 2021.",
+            "code": _("GB. and the session’s number, e.g. GB.341."),
+            "held_in": _("Any day of the month (YYYY-MM-DD); it orders the sessions."),
+            "period": _("As the session’s documents say it, e.g. March 2021."),
+            "document_symbol": _(
+                "Symbol of the document that reports on the plan, e.g. GB.340/INS/6."
+            ),
         }
 
     def clean_code(self) -> str:
         code = self.cleaned_data["code"].strip()
         if not re.fullmatch(r"GB\.\d{3}", code):
-            raise forms.ValidationError("Write the code as GB. and three digits, e.g. GB.341.")
+            raise forms.ValidationError(
+                gettext("Write the code as GB. and three digits, e.g. GB.341.")
+            )
         return code
 
     def clean_held_in(self):
@@ -89,7 +135,8 @@ class SessionForm(forms.ModelForm):
         latest = GoverningBodySession.objects.order_by("-held_in").first()
         if latest and held_in <= latest.held_in:
             raise forms.ValidationError(
-                f"A new session comes after the latest one, {latest.code} ({latest.period})."
+                gettext("A new session comes after the latest one, %(code)s (%(period)s).")
+                % {"code": latest.code, "period": latest.period}
             )
         return held_in.replace(day=1)
 
@@ -98,7 +145,8 @@ class SessionForm(forms.ModelForm):
         draft = GoverningBodySession.objects.reporting()
         if draft is not None:
             raise forms.ValidationError(
-                f"{draft.code} is still open as a draft: publish it before opening another."
+                gettext("%(code)s is still open as a draft: publish it before opening another.")
+                % {"code": draft.code}
             )
         return data
 
@@ -106,5 +154,5 @@ class SessionForm(forms.ModelForm):
 class PublishForm(forms.Form):
     confirm = forms.BooleanField(
         required=False,
-        label="Publish despite the warnings above",
+        label=_("Publish despite the warnings above"),
     )

@@ -5,6 +5,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.middleware import LoginRequiredMiddleware
 from django.http import HttpRequest, HttpResponseBase
+from django.utils.translation import get_language_from_path
 
 # Sign-in itself, the admin (which has its own sign-in page) and static files stay reachable.
 OPEN_PATHS = ("/accounts/", "/admin/")
@@ -19,7 +20,12 @@ class RequireLoginToViewMiddleware(LoginRequiredMiddleware):
     def process_view(
         self, request: HttpRequest, view_func: Any, view_args: Any, view_kwargs: Any
     ) -> HttpResponseBase | None:
-        if not settings.REQUIRE_LOGIN_TO_VIEW or request.path.startswith(
+        path = request.path
+        # Sign-in in French or Spanish (/fr/accounts/…) is open too.
+        language = get_language_from_path(path)
+        if language and path.startswith(f"/{language}/"):
+            path = path[len(language) + 1 :]
+        if not settings.REQUIRE_LOGIN_TO_VIEW or path.startswith(
             (*OPEN_PATHS, "/" + settings.STATIC_URL.lstrip("/"))
         ):
             return None

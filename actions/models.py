@@ -24,10 +24,65 @@ from django.db.models import (
 )
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.html import conditional_escape, format_html
+from django.utils.translation import get_language, gettext, ngettext, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 if TYPE_CHECKING:
     from countries.models import EngagementQuerySet
+
+
+# Content is written in English; staff add French and Spanish in `<field>_fr` and `<field>_es`.
+CONTENT_LANGUAGES = ("fr", "es")
+
+
+class LocalText(str):
+    """Content in the active language, or the English with a "translation pending" mark.
+
+    As a string it is the text alone (exports, Word); a template shows the mark too, with the
+    English marked as English for screen readers (`__html__`: templates and format_html call it).
+    """
+
+    pending: bool
+
+    def __new__(cls, text: str, pending: bool = False) -> LocalText:
+        value = super().__new__(cls, text)
+        value.pending = pending
+        return value
+
+    @property
+    def text(self) -> str:
+        return str(self)
+
+    def __html__(self) -> str:
+        if not self.pending:
+            return conditional_escape(self.text)
+        return format_html(
+            '<span lang="en">{}</span> <span class="translation-pending">{}</span>',
+            self.text,
+            gettext("Translation pending"),
+        )
+
+
+def localized(obj: object, field: str) -> LocalText:
+    """`obj.<field>` in the active language: its `<field>_fr`/`<field>_es` when filled in, else
+    the English marked as pending (never blank while the English has text)."""
+    english = getattr(obj, field, None) or ""
+    language = get_language()
+    if language not in CONTENT_LANGUAGES or not english:
+        return LocalText(english)
+    translated = getattr(obj, f"{field}_{language}", None) or ""
+    return LocalText(translated) if translated else LocalText(english, pending=True)
+
+
+def translated_subqueries(name: str, reports: models.QuerySet) -> dict[str, Subquery]:
+    """`<name>_fr` and `<name>_es` annotations: the report's wording in each language."""
+    return {
+        f"{name}_{language}": Subquery(reports.values(f"wording_{language}")[:1])
+        for language in CONTENT_LANGUAGES
+    }
 
 
 class SessionQuerySet(models.QuerySet):
@@ -139,6 +194,12 @@ class GoverningBodySession(models.Model):
         return not self.cancelled and self.published_at is None
 
     @property
+    def state_label(self) -> str:
+        """The state in the page's language ("Published", "Publiée"...)."""
+        labels = {"Cancelled": _("Cancelled"), "Published": _("Published"), "Draft": _("Draft")}
+        return str(labels[self.state])
+
+    @property
     def state(self) -> str:
         if self.cancelled:
             return "Cancelled"
@@ -172,6 +233,8 @@ class GoverningBodySession(models.Model):
                 session=self,
                 status=report.status,
                 wording=report.wording,
+                wording_fr=report.wording_fr,
+                wording_es=report.wording_es,
                 updated_at=timezone.now(),
                 updated_by=by,
             )
@@ -206,6 +269,8 @@ class PlanQuerySet(models.QuerySet):
 class Plan(models.Model):
     code = models.SlugField(max_length=40, unique=True, help_text="Short code, e.g. 2019-20.")
     title = models.CharField(max_length=300)
+    title_fr = models.CharField("title (French)", max_length=300, blank=True)
+    title_es = models.CharField("title (Spanish)", max_length=300, blank=True)
     endorsed_at = models.ForeignKey(
         GoverningBodySession,
         on_delete=models.PROTECT,
@@ -238,6 +303,8 @@ class Component(models.Model):
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="components")
     number = models.PositiveSmallIntegerField()
     title = models.TextField()
+    title_fr = models.TextField("title (French)", blank=True)
+    title_es = models.TextField("title (Spanish)", blank=True)
 
     objects = ComponentQuerySet.as_manager()
 
@@ -255,6 +322,14 @@ class Component(models.Model):
 
     def natural_key(self) -> tuple[str, int]:
         return (*self.plan.natural_key(), self.number)
+
+    @property
+    def heading(self) -> str:
+        """ "Component 1: title" in the active language, as a plain string."""
+        return gettext("Component %(number)s: %(title)s") % {
+            "number": self.number,
+            "title": localized(self, "title"),
+        }
 
     natural_key.dependencies = ["actions.plan"]
 
@@ -286,11 +361,11 @@ class Unit(models.Model):
 class Status(models.TextChoices):
     """The fixed vocabulary of statuses; the document's own wording is kept beside it."""
 
-    NOT_STARTED = "not_started", "Not started"
-    STARTING = "starting", "Starting"
-    ONGOING = "ongoing", "Ongoing"
-    COMPLETED = "completed", "Completed"
-    COMPLETED_ONGOING = "completed_ongoing", "Completed/ongoing"
+    NOT_STARTED = "not_started", pgettext_lazy("status", "Not started")
+    STARTING = "starting", pgettext_lazy("status", "Starting")
+    ONGOING = "ongoing", pgettext_lazy("status", "Ongoing")
+    COMPLETED = "completed", pgettext_lazy("status", "Completed")
+    COMPLETED_ONGOING = "completed_ongoing", pgettext_lazy("status", "Completed/ongoing")
 
 
 # What counts as done for "overdue": "Completed/ongoing" means the deliverable was produced and
@@ -314,11 +389,15 @@ def months_between(earlier: datetime.date, later: datetime.date) -> int:
 def describe_months(months: int) -> str:
     """A span of whole months as a reader says it: "3 months", "14 months", "6 years 10 months"."""
     if months < 1:
-        return "less than a month"
+        return gettext("less than a month")
     if months < 24:
-        return f"{months} month{'s' if months > 1 else ''}"
+        return ngettext("%(count)d month", "%(count)d months", months) % {"count": months}
     years, rest = divmod(months, 12)
-    return f"{years} years" + (f" {rest} month{'s' if rest > 1 else ''}" if rest else "")
+    in_years = ngettext("%(count)d year", "%(count)d years", years) % {"count": years}
+    if not rest:
+        return in_years
+    in_months = ngettext("%(count)d month", "%(count)d months", rest) % {"count": rest}
+    return f"{in_years} {in_months}"
 
 
 class ActionItemQuerySet(models.QuerySet):
@@ -337,6 +416,7 @@ class ActionItemQuerySet(models.QuerySet):
             current_status=Subquery(latest.values("status")[:1]),
             current_wording=Subquery(latest.values("wording")[:1]),
             current_session=Subquery(latest.values("session__code")[:1]),
+            **translated_subqueries("current_wording", latest),
         )
 
     def with_draft(self, session: GoverningBodySession | None) -> ActionItemQuerySet:
@@ -362,6 +442,7 @@ class ActionItemQuerySet(models.QuerySet):
             .annotate(
                 session_status=Subquery(report.values("status")[:1]),
                 session_wording=Subquery(report.values("wording")[:1]),
+                **translated_subqueries("session_wording", report),
             )
             .order_by("component__number", "number")
         )
@@ -415,6 +496,8 @@ class ActionItem(models.Model):
     component = models.ForeignKey(Component, on_delete=models.PROTECT, related_name="action_items")
     number = models.PositiveSmallIntegerField("No.")
     text = models.TextField("action item")
+    text_fr = models.TextField("action item (French)", blank=True)
+    text_es = models.TextField("action item (Spanish)", blank=True)
     due_by = models.CharField(
         "due by", max_length=100, help_text="The “Due by” wording of the document, verbatim."
     )
@@ -457,21 +540,21 @@ class ActionItem(models.Model):
         entries = [
             *history_entries(
                 self.history.select_related("history_user").order_by("history_date"),
-                lambda r: "Action item",
+                lambda r: gettext("Action item"),
                 ["text", "due_by", "due_date"],
             ),
             *history_entries(
                 StatusReport.history.filter(action_item_id=self.pk)
                 .select_related("history_user", "session")
                 .order_by("history_date"),
-                lambda r: f"Status for {r.session.code}",
+                lambda r: gettext("Status for %(code)s") % {"code": r.session.code},
                 ["status", "wording", "narrative"],
             ),
             *history_entries(
                 ProgressUpdate.history.filter(action_item_id=self.pk)
                 .select_related("history_user")
                 .order_by("history_date"),
-                lambda r: f"Progress update of {r.date:%d %B %Y}",
+                lambda r: gettext("Progress update of %(date)s") % {"date": date_format(r.date)},
                 ["date", "narrative", "evidence_url"],
             ),
         ]
@@ -486,8 +569,10 @@ class ActionItem(models.Model):
         reason: str,
         by,
         seen_version: int,
+        translations: dict[str, str] | None = None,
     ) -> StatusReport:
         """Write the item's status for `session`; `seen_version` 0 means "there was none".
+        `translations` ({"wording_fr": …}) are written too; left out, they stay as they are.
 
         Raises `StaleEdit` if someone else wrote it since the editor loaded it, and
         `SessionError` if the session is frozen for this user.
@@ -500,7 +585,12 @@ class ActionItem(models.Model):
         report = self.status_reports.filter(session=session).first()
         if report is not None:
             return report.record(
-                status=status, wording=wording, reason=reason, by=by, seen_version=seen_version
+                status=status,
+                wording=wording,
+                reason=reason,
+                by=by,
+                seen_version=seen_version,
+                translations=translations,
             )
         if seen_version != 0:
             raise StaleEdit(None)
@@ -511,6 +601,7 @@ class ActionItem(models.Model):
             wording=wording,
             updated_at=timezone.now(),
             updated_by=by,
+            **(translations or {}),
         )
         report._change_reason = reason
         report._history_user = by
@@ -537,12 +628,14 @@ class ActionItem(models.Model):
         """Where the item stands against its due date: "14 months overdue", "due in 3 months",
         "completed". Needs the annotations of `ActionItem.objects.for_appendix(today)`."""
         if self.overdue:
-            return f"{self.lateness} overdue"
+            return gettext("%(lateness)s overdue") % {"lateness": self.lateness}
         if self.current_status in DONE_STATUSES:
-            return "completed"
+            return gettext("completed")
         if self.due_date == self.checked_on:
-            return "due today"
-        return f"due in {describe_months(months_between(self.checked_on, self.due_date))}"
+            return gettext("due today")
+        return gettext("due in %(months)s") % {
+            "months": describe_months(months_between(self.checked_on, self.due_date))
+        }
 
     def related_engagements(self) -> EngagementQuerySet:
         """Country engagements reported in the paragraphs that report on this item, by country,
@@ -624,7 +717,11 @@ class StatusReport(models.Model):
     wording = models.CharField(
         max_length=500, help_text="The status as the document words it, verbatim."
     )
+    wording_fr = models.CharField("wording (French)", max_length=500, blank=True)
+    wording_es = models.CharField("wording (Spanish)", max_length=500, blank=True)
     narrative = models.TextField(blank=True)
+    narrative_fr = models.TextField("narrative (French)", blank=True)
+    narrative_es = models.TextField("narrative (Spanish)", blank=True)
     paragraphs = models.ManyToManyField(
         Paragraph,
         blank=True,
@@ -667,7 +764,14 @@ class StatusReport(models.Model):
 
     @transaction.atomic
     def record(
-        self, *, status: str, wording: str, reason: str, by, seen_version: int
+        self,
+        *,
+        status: str,
+        wording: str,
+        reason: str,
+        by,
+        seen_version: int,
+        translations: dict[str, str] | None = None,
     ) -> StatusReport:
         """Save an editor's change, unless another change was saved since they loaded the form.
 
@@ -684,9 +788,21 @@ class StatusReport(models.Model):
         self.wording = wording
         self.updated_at = timezone.now()
         self.updated_by = by
+        translations = translations or {}
+        for name, value in translations.items():
+            setattr(self, name, value)
         self._change_reason = reason
         self._history_user = by  # also outside a request (commands, scripts)
-        self.save(update_fields=["status", "wording", "version", "updated_at", "updated_by"])
+        self.save(
+            update_fields=[
+                "status",
+                "wording",
+                "version",
+                "updated_at",
+                "updated_by",
+                *translations,
+            ]
+        )
         return self
 
 
@@ -782,9 +898,11 @@ def history_entries(records, label, fields: list[str]) -> list[HistoryEntry]:
         entries.append(
             HistoryEntry(
                 when=record.history_date,
-                who=str(record.history_user) if record.history_user else "System",
+                who=str(record.history_user) if record.history_user else gettext("System"),
                 what=label(record),
-                action={"+": "created", "~": "changed", "-": "deleted"}[record.history_type],
+                action={"+": gettext("created"), "~": gettext("changed"), "-": gettext("deleted")}[
+                    record.history_type
+                ],
                 reason=record.history_change_reason or "",
                 changes=changes,
             )
@@ -814,12 +932,22 @@ class KeyFigure(models.Model):
     value = models.CharField(
         max_length=40, help_text="The figure as the document writes it, e.g. “US$73 million”."
     )
+    value_fr = models.CharField("value (French)", max_length=40, blank=True)
+    value_es = models.CharField("value (Spanish)", max_length=40, blank=True)
     label = models.CharField(max_length=300, help_text="What the figure counts, after the value.")
+    label_fr = models.CharField("label (French)", max_length=300, blank=True)
+    label_es = models.CharField("label (Spanish)", max_length=300, blank=True)
     paragraph = models.ForeignKey(Paragraph, on_delete=models.PROTECT, related_name="key_figures")
     footnote = models.PositiveSmallIntegerField(
         null=True, blank=True, help_text="The paragraph's footnote that states it, if any."
     )
     quote = models.TextField(help_text="The sentence that states the figure, verbatim.")
+    quote_fr = models.TextField(
+        "quote (French)", blank=True, help_text="The sentence in the document's French version."
+    )
+    quote_es = models.TextField(
+        "quote (Spanish)", blank=True, help_text="The sentence in the document's Spanish version."
+    )
 
     objects = KeyFigureQuerySet.as_manager()
 

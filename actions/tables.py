@@ -1,6 +1,8 @@
 import django_tables2 as tables
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
-from .models import ActionItem, Component
+from .models import ActionItem, Component, LocalText, localized
 
 
 class AppendixTable(tables.Table):
@@ -11,34 +13,40 @@ class AppendixTable(tables.Table):
     Exports always have the component column and never the overdue flag.
     """
 
-    component = tables.Column(order_by=("component__number", "number"))
-    number = tables.Column(verbose_name="No.", linkify=True)
-    text = tables.Column(verbose_name="Action item")
-    due_by = tables.Column(verbose_name="Due by", order_by=("due_date", "number"))
+    component = tables.Column(verbose_name=_("Component"), order_by=("component__number", "number"))
+    number = tables.Column(verbose_name=_("No."), linkify=True)
+    text = tables.Column(verbose_name=_("Action item"))
+    due_by = tables.Column(verbose_name=_("Due by"), order_by=("due_date", "number"))
     current_wording = tables.TemplateColumn(
         template_name="actions/_status_cell.html",
-        verbose_name="Status",
+        verbose_name=_("Status"),
         order_by=("current_status", "number"),
     )
     overdue = tables.Column(
-        verbose_name="Overdue",
+        verbose_name=_("Overdue"),
         order_by=("overdue", "due_date", "number"),
         exclude_from_export=True,
         attrs={"th": {"class": "overdue-column"}, "td": {"class": "overdue-column"}},
     )
 
-    caption = "Action items of the plan by component, when each is due, and its latest status"
+    caption = _("Action items of the plan by component, when each is due, and its latest status")
 
     class Meta:
         model = ActionItem
         fields = ["component", "number", "text", "due_by", "current_wording", "overdue"]
         orderable = True
-        empty_text = "No action item matches these filters."
+        empty_text = _("No action item matches these filters.")
         template_name = "actions/appendix_table.html"
         row_attrs = {"id": lambda record: f"item-{record.number}"}
 
     def value_current_wording(self, record: ActionItem) -> str:
-        return record.current_wording or ""
+        return str(localized(record, "current_wording"))
+
+    def render_text(self, record: ActionItem) -> LocalText:
+        return localized(record, "text")
+
+    def value_text(self, record: ActionItem) -> str:
+        return str(localized(record, "text"))
 
     @property
     def grouped_by_component(self) -> bool:
@@ -52,10 +60,12 @@ class AppendixTable(tables.Table):
             self.columns.show("component")
 
     def render_component(self, value: Component) -> str:
-        return f"Component {value.number}"
+        return gettext("Component %(number)s") % {"number": value.number}
 
     def value_component(self, value: Component) -> str:
-        return str(value)
+        return value.heading
 
     def render_overdue(self, value: bool, record: ActionItem) -> str:
-        return f"Yes, {record.lateness}" if value else "No"
+        return (
+            gettext("Yes, %(lateness)s") % {"lateness": record.lateness} if value else gettext("No")
+        )

@@ -8,6 +8,8 @@ from django.db.models import Count, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django_tables2 import RequestConfig, Table
 from django_tables2.export import TableExport
 
@@ -42,7 +44,14 @@ STATUS_ORDER = [
     Status.NOT_STARTED,
 ]
 # Status of an item that has no report yet, as the Appendix shows it.
-NO_STATUS = "No status reported"
+NO_STATUS = _("No status reported")
+
+
+def english_without_prefix(request: HttpRequest, rest: str) -> HttpResponse:
+    """/en/… is English, which lives without a prefix: send the reader there."""
+    query = request.META.get("QUERY_STRING", "")
+    # lstrip: "/en//example.org" must not become a redirect to another site.
+    return redirect("/" + rest.lstrip("/") + (f"?{query}" if query else ""))
 
 
 def current_plan() -> Plan:
@@ -64,11 +73,18 @@ def paginate(table: Table, request: HttpRequest, per_page: int) -> str:
         number = int(requested)
     except ValueError:
         table.page = table.paginator.page(1)
-        return f"“{requested}” is not a page number; showing page 1 of {last}."
+        return gettext("“%(requested)s” is not a page number; showing page 1 of %(last)s.") % {
+            "requested": requested,
+            "last": last,
+        }
     nearest = min(max(number, 1), last)
     table.page = table.paginator.page(nearest)
     if nearest != number:
-        return f"There is no page {number}; showing page {nearest} of {last}."
+        return gettext("There is no page %(number)s; showing page %(nearest)s of %(last)s.") % {
+            "number": number,
+            "nearest": nearest,
+            "last": last,
+        }
     return ""
 
 
@@ -117,7 +133,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         statuses.append((None, NO_STATUS))
     charts = [
         {
-            "title": f"Component {c.number}",
+            "title": gettext("Component %(number)s") % {"number": c.number},
             "component": c,
             "total": sum(by_component[c.number].values()),
             "bars": status_bars(by_component[c.number], statuses),
@@ -265,6 +281,7 @@ def edit_status(request: HttpRequest, number: int) -> HttpResponse:
                 reason=data["reason"],
                 by=request.user,
                 seen_version=data["version"],
+                translations=form.translations(),
             )
             if data["note"]:
                 ProgressUpdate.objects.create(
@@ -295,7 +312,11 @@ def edit_status(request: HttpRequest, number: int) -> HttpResponse:
             "actions/_status_cell.html",
             {"record": fresh, "draft": session, "focus": True, "saved": True},
         )
-    messages.success(request, f"Item {item.number}: status saved for {session.code}.")
+    messages.success(
+        request,
+        gettext("Item %(number)s: status saved for %(code)s.")
+        % {"number": item.number, "code": session.code},
+    )
     return redirect(reverse("actions:appendix") + f"#item-{item.number}")
 
 
@@ -315,7 +336,7 @@ def add_progress_update(request: HttpRequest, number: int) -> HttpResponse:
             request, "actions/add_progress_update.html", {"item": item, "form": form}, status=422
         )
     form.save()
-    messages.success(request, "Progress update added.")
+    messages.success(request, gettext("Progress update added."))
     return redirect(item)
 
 
@@ -350,8 +371,11 @@ def open_session(request: HttpRequest) -> HttpResponse:
         carried = session.carry_over(by=request.user)
     messages.success(
         request,
-        f"{session.code} is open with the {carried} statuses last published: change what moved. "
-        "They are a draft, seen by editors only, until the session is published.",
+        gettext(
+            "%(code)s is open with the %(carried)s statuses last published: change what moved. "
+            "They are a draft, seen by editors only, until the session is published."
+        )
+        % {"code": session.code, "carried": carried},
     )
     return redirect(session)
 
@@ -375,11 +399,12 @@ def resolve_since(request: HttpRequest, session: GoverningBodySession):
     if since is None or (
         since.is_draft and not request.user.has_perm("actions.change_statusreport")
     ):
-        return None, f"There is no session “{code}” to compare with."
+        return None, gettext("There is no session “%(code)s” to compare with.") % {"code": code}
     if since.held_in >= session.held_in:
         return (
             None,
-            f"{since.code} is not earlier than {session.code}: compare with an earlier one.",
+            gettext("%(since)s is not earlier than %(code)s: compare with an earlier one.")
+            % {"since": since.code, "code": session.code},
         )
     return since, None
 
@@ -428,7 +453,7 @@ def publish_session(request: HttpRequest, code: str) -> HttpResponse:
         return render(request, "actions/session_publish.html", context)
     if warnings and not (form.is_valid() and form.cleaned_data["confirm"]):
         form.add_error(
-            "confirm", "Fix the warnings, or confirm that the session goes out as it is."
+            "confirm", gettext("Fix the warnings, or confirm that the session goes out as it is.")
         )
         return render(request, "actions/session_publish.html", context, status=422)
     try:
@@ -437,6 +462,8 @@ def publish_session(request: HttpRequest, code: str) -> HttpResponse:
         context["error"] = str(error)
         return render(request, "actions/session_publish.html", context, status=409)
     messages.success(
-        request, f"{session.code} is published: its statuses are now the public record."
+        request,
+        gettext("%(code)s is published: its statuses are now the public record.")
+        % {"code": session.code},
     )
     return redirect(session)

@@ -1,11 +1,12 @@
 import django_filters
+from django.utils.translation import gettext_lazy as _
 
 from .models import CountryQuerySet, Kind, Region
 
 CONSTITUENTS = [
-    ("government", "Government"),
-    ("workers", "Workers' organizations"),
-    ("employers", "Employers' organizations"),
+    ("government", _("Government")),
+    ("workers", _("Workers’ organizations")),
+    ("employers", _("Employers’ organizations")),
 ]
 
 
@@ -13,13 +14,16 @@ class CountryFilter(django_filters.FilterSet):
     """The filters of /countries/: a country shows when one of its engagements matches."""
 
     region = django_filters.ModelChoiceFilter(
-        queryset=Region.objects.all(), to_field_name="code", empty_label="All regions"
+        queryset=Region.objects.all(),
+        to_field_name="code",
+        label=_("Region"),
+        empty_label=_("All regions"),
     )
     kind = django_filters.ChoiceFilter(
-        label="Kind of engagement", choices=Kind.choices, empty_label="All kinds"
+        label=_("Kind of engagement"), choices=Kind.choices, empty_label=_("All kinds")
     )
     constituent = django_filters.ChoiceFilter(
-        label="Constituent involved", choices=CONSTITUENTS, empty_label="Any constituent"
+        label=_("Constituent involved"), choices=CONSTITUENTS, empty_label=_("Any constituent")
     )
 
     def filter_queryset(self, queryset: CountryQuerySet) -> CountryQuerySet:

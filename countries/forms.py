@@ -1,4 +1,6 @@
 from django import forms
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from actions.models import Paragraph
 
@@ -7,10 +9,10 @@ from .models import Country, Engagement
 
 class EngagementForm(forms.ModelForm):
     reason = forms.CharField(
-        label="Reason for the change",
+        label=_("Reason for the change"),
         max_length=300,
         required=False,
-        help_text="Optional; kept in the history.",
+        help_text=_("Optional; kept in the history."),
     )
 
     class Meta:
@@ -30,7 +32,21 @@ class EngagementForm(forms.ModelForm):
             "date": forms.DateInput(attrs={"type": "date"}),
             "description": forms.Textarea(attrs={"rows": 4}),
         }
-        help_texts = {"date": "Format: YYYY-MM-DD.", "year": "The year the step took place."}
+        labels = {
+            "country": _("Country"),
+            "kind": _("Kind"),
+            "government": _("Government"),
+            "workers": _("Workers’ organizations"),
+            "employers": _("Employers’ organizations"),
+            "year": _("Year"),
+            "date": _("Date"),
+            "description": _("Description"),
+            "source_paragraph": _("Source paragraph"),
+        }
+        help_texts = {
+            "date": _("Format: YYYY-MM-DD."),
+            "year": _("The year the step took place."),
+        }
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -42,7 +58,7 @@ class EngagementForm(forms.ModelForm):
         data = super().clean()
         date, year = data.get("date"), data.get("year")
         if date and year and date.year != year:
-            self.add_error("year", f"The date is in {date.year}.")
+            self.add_error("year", gettext("The date is in %(year)s.") % {"year": date.year})
         if date and not year:
             data["year"] = date.year
         return data

@@ -6,6 +6,8 @@ from django.db import models
 from django.db.models import Count, Exists, F, IntegerField, OuterRef, Prefetch, Q
 from django.db.models.functions import Coalesce, ExtractYear
 from django.urls import reverse
+from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
@@ -16,6 +18,16 @@ from actions.models import Paragraph
 class RegionQuerySet(models.QuerySet):
     def get_by_natural_key(self, code: str) -> Region:
         return self.get(code=code)
+
+
+# The ILO's regions are a fixed vocabulary, translated with the interface (names as stored).
+REGION_NAMES = [
+    gettext_noop("Africa"),
+    gettext_noop("Americas"),
+    gettext_noop("Arab States"),
+    gettext_noop("Asia and the Pacific"),
+    gettext_noop("Europe and Central Asia"),
+]
 
 
 class Region(models.Model):
@@ -30,7 +42,8 @@ class Region(models.Model):
         ordering = ["name"]
 
     def __str__(self) -> str:
-        return self.name
+        """The name in the page's language (a region not in REGION_NAMES keeps its own)."""
+        return gettext(self.name)
 
     def natural_key(self) -> tuple[str]:
         return (self.code,)
@@ -124,17 +137,17 @@ class Country(models.Model):
 class Kind(models.TextChoices):
     """The step of the Cooperation Framework cycle (or the support around it) that was engaged."""
 
-    CCA = "cca", "Common country analysis"
-    CF_PRIORITIES = "cf_priorities", "Cooperation Framework priority-setting"
-    CF_DESIGN = "cf_design", "Cooperation Framework design"
-    CF_VALIDATION = "cf_validation", "Cooperation Framework validation"
-    OUTCOME_GROUPS = "outcome_groups", "Outcome groups"
-    DWCP_ALIGNMENT = "dwcp_alignment", "DWCP alignment"
-    COVID_RESPONSE = "covid_response", "COVID-19 assessment or response with the RC"
-    JOINT_FUNDING = "joint_funding", "Joint funding proposal"
-    RC_OUTREACH = "rc_outreach", "Work with the resident coordinator office"
-    CAPACITY_REQUEST = "capacity_request", "Capacity request"
-    BRIEFING = "briefing", "Briefing of constituents"
+    CCA = "cca", _("Common country analysis")
+    CF_PRIORITIES = "cf_priorities", _("Cooperation Framework priority-setting")
+    CF_DESIGN = "cf_design", _("Cooperation Framework design")
+    CF_VALIDATION = "cf_validation", _("Cooperation Framework validation")
+    OUTCOME_GROUPS = "outcome_groups", _("Outcome groups")
+    DWCP_ALIGNMENT = "dwcp_alignment", _("DWCP alignment")
+    COVID_RESPONSE = "covid_response", _("COVID-19 assessment or response with the RC")
+    JOINT_FUNDING = "joint_funding", _("Joint funding proposal")
+    RC_OUTREACH = "rc_outreach", _("Work with the resident coordinator office")
+    CAPACITY_REQUEST = "capacity_request", _("Capacity request")
+    BRIEFING = "briefing", _("Briefing of constituents")
 
 
 class EngagementQuerySet(models.QuerySet):
@@ -229,9 +242,9 @@ class Engagement(models.Model):
         return [
             label
             for flag, label in [
-                (self.government, "Government"),
-                (self.workers, "Workers"),
-                (self.employers, "Employers"),
+                (self.government, gettext("Government")),
+                (self.workers, gettext("Workers")),
+                (self.employers, gettext("Employers")),
             ]
             if flag
         ]

@@ -1,25 +1,25 @@
 import django_tables2 as tables
 from django.db.models import F
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from .models import Country, CountryQuerySet, Kind, NameRank
-
-TRIPARTITE_ORDER = ["Government", "Workers", "Employers"]
 
 
 class CountryTable(tables.Table):
     """The engaged countries; the last three columns summarize the prefetched engagements."""
 
-    name = tables.Column(verbose_name="Country", accessor="code__name", linkify=True)
-    code = tables.Column(verbose_name="ISO code", visible=False)  # exported only
-    region = tables.Column()
-    kinds = tables.Column(verbose_name="Kinds of engagement", empty_values=(), orderable=False)
+    name = tables.Column(verbose_name=_("Country"), accessor="code__name", linkify=True)
+    code = tables.Column(verbose_name=_("ISO code"), visible=False)  # exported only
+    region = tables.Column(verbose_name=_("Region"))
+    kinds = tables.Column(verbose_name=_("Kinds of engagement"), empty_values=(), orderable=False)
     constituents = tables.Column(
-        verbose_name="Constituents involved", empty_values=(), orderable=False
+        verbose_name=_("Constituents involved"), empty_values=(), orderable=False
     )
-    paragraphs = tables.Column(verbose_name="Paragraphs", empty_values=(), orderable=False)
-    engagement_count = tables.Column(verbose_name="Engagements")
+    paragraphs = tables.Column(verbose_name=_("Paragraphs"), empty_values=(), orderable=False)
+    engagement_count = tables.Column(verbose_name=_("Engagements"))
 
-    caption = "Countries whose constituents engaged with Cooperation Framework processes"
+    caption = _("Countries whose constituents engaged with Cooperation Framework processes")
 
     class Meta:
         model = Country
@@ -27,7 +27,7 @@ class CountryTable(tables.Table):
         sequence = [*fields, "engagement_count"]
         order_by = "name"
         template_name = "countries/_table.html"
-        empty_text = "No country matches these filters."
+        empty_text = _("No country matches these filters.")
 
     def order_name(self, queryset: CountryQuerySet, is_descending: bool):
         return queryset.order_by_name(descending=is_descending), True
@@ -50,11 +50,13 @@ class CountryTable(tables.Table):
 
     def render_kinds(self, record: Country) -> str:
         kinds = {engagement.kind for engagement in record.engagements.all()}
-        return "; ".join(label for kind, label in Kind.choices if kind in kinds)
+        return "; ".join(str(label) for kind, label in Kind.choices if kind in kinds)
 
     def render_constituents(self, record: Country) -> str:
         involved = {label for e in record.engagements.all() for label in e.constituents}
-        return ", ".join(label for label in TRIPARTITE_ORDER if label in involved) or "None named"
+        # Engagement.constituents names them in the page's language.
+        order = [gettext("Government"), gettext("Workers"), gettext("Employers")]
+        return ", ".join(label for label in order if label in involved) or gettext("None named")
 
     def render_paragraphs(self, record: Country) -> str:
         """As the document cites itself: "GB.340/INS/6, paras 13, 35"."""
@@ -65,6 +67,6 @@ class CountryTable(tables.Table):
                 numbers.setdefault(symbol, set()).add(paragraph.number)
         cited = []
         for symbol, found in numbers.items():
-            label = "para." if len(found) == 1 else "paras"
+            label = gettext("para.") if len(found) == 1 else gettext("paras")
             cited.append(f"{symbol}, {label} {', '.join(str(n) for n in sorted(found))}")
         return "; ".join(cited)

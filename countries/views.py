@@ -4,6 +4,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 from django_tables2 import RequestConfig
 from django_tables2.export import TableExport
 
@@ -22,10 +24,12 @@ def requested_page(request: HttpRequest, page_count: int) -> tuple[int, str]:
     try:
         number = int(asked)
     except ValueError:
-        return 1, f"“{asked}” is not a page number; showing page 1."
+        return 1, gettext("“%(asked)s” is not a page number; showing page 1.") % {"asked": asked}
     nearest = min(max(number, 1), page_count)
     if nearest != number:
-        return nearest, f"There is no page {number}; showing page {nearest} of {page_count}."
+        return nearest, gettext(
+            "There is no page %(number)s; showing page %(nearest)s of %(last)s."
+        ) % {"number": number, "nearest": nearest, "last": page_count}
     return number, ""
 
 
@@ -40,10 +44,13 @@ def country_list(request: HttpRequest) -> HttpResponse:
 
     notices = []
     if filterset.errors:
-        notices.append("Some filters were not understood and are not applied; see below.")
+        notices.append(gettext("Some filters were not understood and are not applied; see below."))
     asked_sort = request.GET.get("sort")
     if asked_sort and not table.order_by:
-        notices.append(f"The table cannot be sorted by “{asked_sort}”; it is sorted by country.")
+        notices.append(
+            gettext("The table cannot be sorted by “%(sort)s”; it is sorted by country.")
+            % {"sort": asked_sort}
+        )
         table.order_by = "name"
     table.paginate(per_page=PER_PAGE)  # counts the rows; page 1 until the number is checked
     page, notice = requested_page(request, table.paginator.num_pages)
@@ -70,8 +77,12 @@ def country_list(request: HttpRequest) -> HttpResponse:
 
 
 def legend() -> list[tuple[int, str]]:
-    labels = [(n, f"{n} engagement{'s' if n > 1 else ''}") for n in range(1, worldmap.TOP_LEVEL)]
-    return [*labels, (worldmap.TOP_LEVEL, f"{worldmap.TOP_LEVEL} engagements or more")]
+    labels = [
+        (n, ngettext("%(count)d engagement", "%(count)d engagements", n) % {"count": n})
+        for n in range(1, worldmap.TOP_LEVEL)
+    ]
+    top = gettext("%(count)d engagements or more") % {"count": worldmap.TOP_LEVEL}
+    return [*labels, (worldmap.TOP_LEVEL, top)]
 
 
 def detail(request: HttpRequest, code: str) -> HttpResponse:
@@ -92,13 +103,13 @@ class Step:
 
 
 MATRIX_STEPS = [
-    Step("Common country analysis (CCA)", [Kind.CCA]),
+    Step(_("Common country analysis (CCA)"), [Kind.CCA]),
     Step(
-        "Cooperation Framework",
+        _("Cooperation Framework"),
         [Kind.CF_PRIORITIES, Kind.CF_DESIGN, Kind.CF_VALIDATION, Kind.OUTCOME_GROUPS],
     ),
-    Step("DWCP alignment", [Kind.DWCP_ALIGNMENT]),
-    Step("COVID-19 response", [Kind.COVID_RESPONSE]),
+    Step(_("DWCP alignment"), [Kind.DWCP_ALIGNMENT]),
+    Step(_("COVID-19 response"), [Kind.COVID_RESPONSE]),
 ]
 
 
@@ -151,7 +162,9 @@ def add_engagement(request: HttpRequest, code: str) -> HttpResponse:
             status=422,
         )
     engagement = form.save()
-    messages.success(request, f"Engagement added: {engagement}.")
+    messages.success(
+        request, gettext("Engagement added: %(engagement)s.") % {"engagement": engagement}
+    )
     return redirect(engagement.country)
 
 
@@ -169,5 +182,7 @@ def edit_engagement(request: HttpRequest, pk: int) -> HttpResponse:
             request, "countries/engagement_form.html", {**context, "form": form}, status=422
         )
     engagement = form.save()
-    messages.success(request, f"Engagement saved: {engagement}.")
+    messages.success(
+        request, gettext("Engagement saved: %(engagement)s.") % {"engagement": engagement}
+    )
     return redirect(engagement.country)

@@ -83,6 +83,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "ops.middleware.reject_nul_characters",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The language comes from the URL (/fr/…, /es/…; English unprefixed), after sessions.
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -118,6 +120,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "actions.context_processors.as_of",
+                "django.template.context_processors.i18n",
+                "actions.context_processors.language_links",
             ],
         },
     },
@@ -152,7 +156,12 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "accounts.passwords.RecordPasswordChanges"},
 ]
 
-LANGUAGE_CODE = "en-gb"
+# The ILO's working languages. English is the default and has no URL prefix.
+LANGUAGE_CODE = "en"
+LANGUAGES = [("en", "English"), ("fr", "Français"), ("es", "Español")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+# Dates in each language's own way; English as the ILO writes them (reform_tracker/formats/).
+FORMAT_MODULE_PATH = ["reform_tracker.formats"]
 TIME_ZONE = "Europe/Zurich"
 USE_I18N = True
 USE_TZ = True

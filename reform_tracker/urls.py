@@ -1,7 +1,9 @@
 from allauth.account.decorators import secure_admin_login
+from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 
+from accounts.urls import sso_urlpatterns
 from actions import views as actions_views
 from ops import views as ops_views
 
@@ -9,10 +11,18 @@ from ops import views as ops_views
 admin.site.login = secure_admin_login(admin.site.login)
 
 urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("healthz", ops_views.healthz, name="healthz"),
+    path("accounts/", include(sso_urlpatterns)),
+    # English has no prefix: /en/… goes to the same page without it.
+    re_path(r"^en/(?P<rest>.*)$", actions_views.english_without_prefix),
+]
+
+# The site's pages in each language: English at /, French at /fr/…, Spanish at /es/….
+urlpatterns += i18n_patterns(
     path("", actions_views.dashboard, name="home"),
     path("", include("actions.urls")),
     path("countries/", include("countries.urls")),
-    path("admin/", admin.site.urls),
     path("accounts/", include("accounts.urls")),
-    path("healthz", ops_views.healthz, name="healthz"),
-]
+    prefix_default_language=False,
+)

@@ -8,6 +8,14 @@ from django.urls import include, path
 
 from . import sso
 
+# Single sign-on with allauth's paths and names, and the checks of accounts.sso; before allauth's
+# own. reform_tracker/urls.py also serves them without a language prefix, so that they are
+# reversed to the one callback address the identity provider knows.
+sso_urlpatterns = [
+    path("oidc/<str:provider_id>/login/", sso.login, name="openid_connect_login"),
+    path("oidc/<str:provider_id>/login/callback/", sso.callback, name="openid_connect_callback"),
+]
+
 urlpatterns = [
     path("login/", allauth_views.login, name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
@@ -23,12 +31,6 @@ urlpatterns = [
         ),
         name="password_change_done",
     ),
+    *sso_urlpatterns,
     path("", include("allauth.urls")),
-]
-
-# Single sign-on with allauth's paths and names, and the checks of accounts.sso. Outside the
-# language prefixes (reform_tracker/urls.py): the identity provider knows one callback address.
-sso_urlpatterns = [
-    path("oidc/<str:provider_id>/login/", sso.login, name="openid_connect_login"),
-    path("oidc/<str:provider_id>/login/callback/", sso.callback, name="openid_connect_callback"),
 ]

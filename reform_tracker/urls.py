@@ -13,7 +13,6 @@ admin.site.login = secure_admin_login(admin.site.login)
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("healthz", ops_views.healthz, name="healthz"),
-    path("accounts/", include(sso_urlpatterns)),
     # English has no prefix: /en/… goes to the same page without it.
     re_path(r"^en/(?P<rest>.*)$", actions_views.english_without_prefix),
 ]
@@ -26,3 +25,6 @@ urlpatterns += i18n_patterns(
     path("accounts/", include("accounts.urls")),
     prefix_default_language=False,
 )
+
+# Last, so that reverse() (which takes the last of equal names) gives these, whatever the language.
+urlpatterns += [path("accounts/", include(sso_urlpatterns))]

@@ -275,3 +275,15 @@ def test_an_issuer_without_a_client_stops_the_start():
     )
     assert result.returncode != 0
     assert "DJANGO_OIDC_CLIENT_ID and DJANGO_OIDC_CLIENT_SECRET must be set" in result.stderr
+
+
+def test_the_callback_address_is_the_same_in_every_language():
+    """The identity provider knows one redirect URI; a French reader's sign-in must use it."""
+    from django.urls import reverse
+    from django.utils import translation
+
+    addresses = set()
+    for language in ("en", "fr", "es"):
+        with translation.override(language):
+            addresses.add(reverse("openid_connect_callback", args=["oidc"]))
+    assert addresses == {"/accounts/oidc/oidc/login/callback/"}

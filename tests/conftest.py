@@ -31,6 +31,9 @@ def _test_settings():
         # A deliberately slow hash protects stored passwords, not test accounts: the sign-in
         # and fuzz tests check hundreds of passwords.
         PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
+        # Off, so that query budgets count the page's own queries; tests/test_page_cache.py
+        # switches it on.
+        PAGE_CACHE_SECONDS=0,
     ):
         yield
 

@@ -32,6 +32,7 @@ from actions.models import (
     StatusReport,
 )
 from countries.models import Country, Engagement, Kind, Region
+from ops.pagecache import bump_data_version
 
 PLAN_PREFIX = "synthetic-"
 FIRST_SESSION = 400
@@ -123,6 +124,8 @@ class Command(BaseCommand):
         started = time.monotonic()
         with transaction.atomic():
             counts = Synthesizer(random.Random(seed), scale).run()
+        # Bulk inserts send no signals: make the cached pages stale here.
+        bump_data_version()
         seconds = time.monotonic() - started
         summary = ", ".join(f"{count} {name}" for name, count in counts.items())
         self.stdout.write(

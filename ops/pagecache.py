@@ -1,0 +1,112 @@
+"""A shared cache of the read pages that anonymous visitors see.
+
+During a Governing Body week hundreds of readers open the same few pages, which change only when
+an editor saves something. A page is stored in Django's cache (the database by default, Redis with
+DJANGO_CACHE_URL) with the *data version* it was rendered at. Every save, delete or many-to-many
+change of the tracked apps' models sets a new data version in that same shared cache, so an edit
+made through any worker or server makes every stored page stale at once, everywhere.
+
+Signed-in users are never served from the cache, nor stored in it: they may see drafts, and their
+pages carry their name and CSRF token.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from collections.abc import Callable
+from functools import wraps
+
+from django.conf import settings
+from django.contrib.messages.storage.cookie import CookieStorage
+from django.contrib.messages.storage.session import SessionStorage
+from django.core.cache import cache
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+
+VERSION_KEY = "pagecache:data-version"
+# What the pages show; users, sessions and sign-in records are not shown to anonymous readers.
+TRACKED_APPS = {"actions", "countries"}
+
+
+def bump_data_version() -> None:
+    """Make every stored page stale: the next request for it renders it again."""
+    cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
+
+
+def data_changed(sender, **kwargs) -> None:
+    """Signal receiver (see OpsConfig.ready) for the tracked apps' models.
+
+    Bumps at once, and again once the transaction commits: a page rendered by another process
+    between the two (still seeing the data before the commit) is stored under the first version,
+    which the second makes stale.
+    """
+    if sender._meta.app_label not in TRACKED_APPS:
+        return
+    bump_data_version()
+    transaction.on_commit(bump_data_version)
+
+
+def data_version() -> str:
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        # Never set, or evicted: any new value is as good, provided all processes agree on it.
+        cache.add(VERSION_KEY, uuid.uuid4().hex, timeout=None)
+        version = cache.get(VERSION_KEY)
+    return version
+
+
+def page_key(request: HttpRequest) -> str:
+    """The page's address with its query string, language and day (pages say "14 months
+    overdue", which changes with the date), hashed to fit any cache's key length."""
+    language = getattr(request, "LANGUAGE_CODE", settings.LANGUAGE_CODE)
+    address = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
+    digest = hashlib.sha256(f"{language} {timezone.localdate()} {address}".encode()).hexdigest()
+    return f"pagecache:page:{digest}"
+
+
+def may_use_cache(request: HttpRequest) -> bool:
+    """Anonymous GETs of full pages, with no message waiting to be shown."""
+    if not settings.PAGE_CACHE_SECONDS or request.method != "GET":
+        return False
+    if getattr(request, "htmx", False) or request.user.is_authenticated:
+        return False
+    if CookieStorage.cookie_name in request.COOKIES:
+        return False
+    return SessionStorage.session_key not in request.session
+
+
+def may_store(request: HttpRequest, response: HttpResponse) -> bool:
+    """Only complete 200 answers that set no cookie and used no CSRF token: what one anonymous
+    reader got must be right for every other."""
+    return (
+        response.status_code == 200
+        and not response.streaming
+        and not response.cookies
+        and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+        and not request.session.modified
+    )
+
+
+def cache_for_anonymous(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Serve the view's page to anonymous readers from the shared cache while the data has not
+    changed. A hit costs one cache read (one query with the database cache)."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if not may_use_cache(request):
+            return view(request, *args, **kwargs)
+        key = page_key(request)
+        found = cache.get_many([VERSION_KEY, key])
+        version = found.get(VERSION_KEY) or data_version()
+        if key in found and found[key][0] == version:
+            _, status, headers, content = found[key]
+            return HttpResponse(content, status=status, headers=headers)
+        response = view(request, *args, **kwargs)
+        if may_store(request, response):
+            entry = (version, response.status_code, dict(response.items()), response.content)
+            cache.set(key, entry, timeout=settings.PAGE_CACHE_SECONDS)
+        return response
+
+    return wrapper

@@ -66,6 +66,37 @@ def page_key(request: HttpRequest) -> str:
     return f"pagecache:page:{digest}"
 
 
+def role(request: HttpRequest) -> str:
+    """What a page's content may depend on about its reader: their permissions."""
+    user = request.user
+    if not user.is_authenticated:
+        return "anonymous"
+    if user.is_superuser:
+        return "superuser"
+    return ",".join(sorted(user.get_all_permissions()))
+
+
+def content_key(request: HttpRequest) -> str:
+    """Key of the page's main content (templates/base.html, `{% cached_content %}`), the same
+    for every reader with the same permissions."""
+    digest = hashlib.sha256(f"{page_key(request)} {role(request)}".encode()).hexdigest()
+    return f"pagecache:content:{digest}"
+
+
+def lookup(key: str) -> tuple[str, object | None]:
+    """The current data version, and what is stored under `key` if it was stored at that
+    version (else None). One cache read."""
+    found = cache.get_many([VERSION_KEY, key])
+    version = found.get(VERSION_KEY) or data_version()
+    if key in found and found[key][0] == version:
+        return version, found[key][1]
+    return version, None
+
+
+def store(key: str, version: str, value: object) -> None:
+    cache.set(key, (version, value), timeout=settings.PAGE_CACHE_SECONDS)
+
+
 def may_use_cache(request: HttpRequest) -> bool:
     """Anonymous GETs of full pages, with no message waiting to be shown."""
     if not settings.PAGE_CACHE_SECONDS or request.method != "GET":
@@ -91,22 +122,24 @@ def may_store(request: HttpRequest, response: HttpResponse) -> bool:
 
 def cache_for_anonymous(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     """Serve the view's page to anonymous readers from the shared cache while the data has not
-    changed. A hit costs one cache read (one query with the database cache)."""
+    changed; a hit costs one cache read (one query with the database cache). For signed-in
+    readers, the page's main content is cached instead, by permissions (see `content_key`)."""
 
     @wraps(view)
     def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        enabled = settings.PAGE_CACHE_SECONDS and request.method == "GET"
+        if enabled and not getattr(request, "htmx", False):
+            request.content_cache_key = content_key(request)
         if not may_use_cache(request):
             return view(request, *args, **kwargs)
         key = page_key(request)
-        found = cache.get_many([VERSION_KEY, key])
-        version = found.get(VERSION_KEY) or data_version()
-        if key in found and found[key][0] == version:
-            _, status, headers, content = found[key]
+        version, page = lookup(key)
+        if page is not None:
+            status, headers, content = page
             return HttpResponse(content, status=status, headers=headers)
         response = view(request, *args, **kwargs)
         if may_store(request, response):
-            entry = (version, response.status_code, dict(response.items()), response.content)
-            cache.set(key, entry, timeout=settings.PAGE_CACHE_SECONDS)
+            store(key, version, (response.status_code, dict(response.items()), response.content))
         return response
 
     return wrapper

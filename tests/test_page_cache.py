@@ -20,6 +20,7 @@ from django.contrib.messages.storage.base import Message
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.test import RequestFactory
 
+from actions.models import ActionItem
 from countries.models import Engagement
 from ops.pagecache import page_key
 
@@ -95,6 +96,37 @@ def test_a_message_waiting_for_the_reader_is_shown_not_a_cached_page(client, pag
     storage = CookieStorage(RequestFactory().get("/"))
     client.cookies["messages"] = storage._encode([Message(messages.INFO, "You are signed out.")])
     assert "You are signed out." in client.get("/countries/").content.decode()
+
+
+@pytest.mark.django_db
+def test_an_editors_draft_stays_with_editors_whoever_reads_first(
+    client, editor, viewer, gb341, page_cache
+):
+    """The main content is cached for signed-in readers too, by what they may see."""
+    item = ActionItem.objects.get(plan__code="2019-20", number=2)
+    item.report_status(
+        gb341, status="ongoing", wording="Drafted wording", reason="", by=editor, seen_version=0
+    )
+    for reader in [editor, viewer, None, editor]:
+        client.logout()
+        if reader:
+            client.force_login(reader)
+        page = client.get("/appendix/").content.decode()
+        assert ("Drafted wording" in page) == (reader == editor), reader
+        assert ("Sign out" in page) == (reader is not None)
+
+
+@pytest.mark.django_db
+def test_an_editors_cached_content_costs_no_query_of_its_own(
+    client, editor, page_cache, django_assert_max_num_queries
+):
+    client.force_login(editor)
+    client.get("/countries/ar/")
+    # Session; user; permissions (user's, groups'); the country (the view looks it up, for a
+    # 404); the cached content (the engagements are not read); the as-of stamp.
+    with django_assert_max_num_queries(7):
+        page = client.get("/countries/ar/").content.decode()
+    assert "Argentina" in page and "Sign out" in page
 
 
 def test_the_key_holds_the_query_string_and_the_language():
@@ -176,7 +208,15 @@ def two_servers(tmp_path_factory):
     ports = [free_port(), free_port()]
     servers = [
         subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "reform_tracker.wsgi", "--workers", "1"]
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "reform_tracker.wsgi",
+                "--workers",
+                "1",
+                "--no-control-socket",
+            ]
             + ["--bind", f"127.0.0.1:{port}"],
             cwd=settings.BASE_DIR,
             env=env,

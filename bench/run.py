@@ -33,7 +33,7 @@ PAGES = [
     ("action item", "/actions/2/"),
     ("countries", "/countries/"),
     ("a country", "/countries/FR/"),
-    ("session changes", "/sessions/GB.340/changes/"),
+    ("session changes", "/sessions/GB.340/changes/?since=GB.335"),
     ("matrix", "/countries/matrix/"),
 ]
 # The targets on a 2-core machine: share of /healthz's requests/s, and p99 in ms.

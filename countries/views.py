@@ -2,6 +2,7 @@ from dataclasses import dataclass, field
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django_tables2 import RequestConfig
@@ -16,6 +17,7 @@ from .models import Country, Engagement, Kind
 from .tables import CountryTable
 
 PER_PAGE = 50
+TIMELINE_PER_PAGE = 50
 
 
 def requested_page(request: HttpRequest, page_count: int) -> tuple[int, str]:
@@ -81,9 +83,15 @@ def legend() -> list[tuple[int, str]]:
 def detail(request: HttpRequest, code: str) -> HttpResponse:
     # Only engaged countries have a page: a country without engagements has nothing to show.
     country = get_object_or_404(Country.objects.engaged(), code=code.upper())
-    engagements = country.engagements.timeline()
+    # Paged: with years of reports a country has hundreds of engagements. The count is known.
+    paginator = Paginator(country.engagements.timeline(), TIMELINE_PER_PAGE)
+    paginator.count = country.engagement_count
+    number, notice = requested_page(request, paginator.num_pages)
+    page = paginator.page(number)
     return render(
-        request, "countries/detail.html", {"country": country, "engagements": engagements}
+        request,
+        "countries/detail.html",
+        {"country": country, "engagements": page.object_list, "page": page, "notice": notice},
     )
 
 

@@ -205,10 +205,18 @@ class EngagementQuerySet(models.QuerySet):
         )
 
     def for_matrix(self, kinds: list[str]) -> EngagementQuerySet:
-        """Engagements of these kinds with their country, by country name."""
+        """One row per country and kind (of these kinds), by country name: `country_id`,
+        `country__code`, `kind`, and how many of those engagements each constituent took part
+        in (`government_count`, `workers_count`, `employers_count`). Grouped in SQL: a country
+        may have hundreds of engagements."""
         return (
             self.filter(kind__in=kinds)
-            .select_related("country")
+            .values("country_id", "country__code", "kind")
+            .annotate(
+                government_count=Count("pk", filter=Q(government=True)),
+                workers_count=Count("pk", filter=Q(workers=True)),
+                employers_count=Count("pk", filter=Q(employers=True)),
+            )
             .order_by(NameRank("country__code"), "kind")
         )
 

@@ -123,11 +123,12 @@ class Cell:
     workers: bool = False
     employers: bool = False
 
-    def add(self, engagement: Engagement) -> None:
+    def add(self, counts: dict) -> None:
+        """Add a row of `Engagement.objects.for_matrix`."""
         self.reported = True
-        self.government |= engagement.government
-        self.workers |= engagement.workers
-        self.employers |= engagement.employers
+        self.government |= counts["government_count"] > 0
+        self.workers |= counts["workers_count"] > 0
+        self.employers |= counts["employers_count"] > 0
 
 
 @dataclass
@@ -140,9 +141,10 @@ class MatrixRow:
 def matrix(request: HttpRequest) -> HttpResponse:
     step_of = {kind: index for index, step in enumerate(MATRIX_STEPS) for kind in step.kinds}
     rows: dict[int, MatrixRow] = {}
-    for engagement in Engagement.objects.for_matrix(list(step_of)):
-        row = rows.setdefault(engagement.country_id, MatrixRow(engagement.country))
-        row.cells[step_of[engagement.kind]].add(engagement)
+    for counts in Engagement.objects.for_matrix(list(step_of)):
+        country = Country(pk=counts["country_id"], code=counts["country__code"])
+        row = rows.setdefault(country.pk, MatrixRow(country))
+        row.cells[step_of[counts["kind"]]].add(counts)
     return render(
         request, "countries/matrix.html", {"steps": MATRIX_STEPS, "rows": list(rows.values())}
     )

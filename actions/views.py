@@ -12,7 +12,7 @@ from django_tables2 import RequestConfig, Table
 from django_tables2.export import TableExport
 
 from countries.models import Region
-from ops.pagecache import cache_for_anonymous
+from ops.pagecache import cached_read_page
 
 from .changes import changes_between, publication_warnings
 from .docx import appendix_docx
@@ -102,7 +102,7 @@ def engagements_by_region() -> QuerySet[Region]:
     ).order_by("name")
 
 
-@cache_for_anonymous
+@cached_read_page
 def dashboard(request: HttpRequest) -> HttpResponse:
     plan = current_plan()
     items = ActionItem.objects.filter(plan=plan)
@@ -158,7 +158,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     )
 
 
-@cache_for_anonymous
+@cached_read_page
 def appendix(request: HttpRequest) -> HttpResponse:
     plan = current_plan()
     items = ActionItem.objects.filter(plan=plan).for_appendix()
@@ -188,7 +188,7 @@ def appendix(request: HttpRequest) -> HttpResponse:
     )
 
 
-@cache_for_anonymous
+@cached_read_page
 def detail(request: HttpRequest, number: int) -> HttpResponse:
     plan = current_plan()
     item = get_object_or_404(ActionItem.objects.filter(plan=plan).for_detail(), number=number)
@@ -334,7 +334,7 @@ def visible_session(request: HttpRequest, code: str) -> GoverningBodySession:
     return session
 
 
-@cache_for_anonymous
+@cached_read_page
 def session_list(request: HttpRequest) -> HttpResponse:
     sessions = GoverningBodySession.objects.with_report_counts().order_by("-held_in")
     if not request.user.has_perm("actions.change_statusreport"):
@@ -361,7 +361,7 @@ def open_session(request: HttpRequest) -> HttpResponse:
     return redirect(session)
 
 
-@cache_for_anonymous
+@cached_read_page
 def session_detail(request: HttpRequest, code: str) -> HttpResponse:
     """The Appendix exactly as reported to the session; print-ready."""
     session = visible_session(request, code)
@@ -390,7 +390,7 @@ def resolve_since(request: HttpRequest, session: GoverningBodySession):
     return since, None
 
 
-@cache_for_anonymous
+@cached_read_page
 def session_changes(request: HttpRequest, code: str) -> HttpResponse:
     session = visible_session(request, code)
     since, error = resolve_since(request, session)
@@ -403,7 +403,7 @@ def session_changes(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "actions/session_changes.html", context)
 
 
-@cache_for_anonymous
+@cached_read_page
 def session_docx(request: HttpRequest, code: str) -> HttpResponse:
     session = visible_session(request, code)
     since, error = resolve_since(request, session) if request.GET.get("since") else (None, None)

@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django_tables2 import RequestConfig
 from django_tables2.export import TableExport
 
-from ops.pagecache import cache_for_anonymous
+from ops.pagecache import cached_read_page
 
 from . import worldmap
 from .filters import CountryFilter
@@ -33,7 +33,7 @@ def requested_page(request: HttpRequest, page_count: int) -> tuple[int, str]:
     return number, ""
 
 
-@cache_for_anonymous
+@cached_read_page
 def country_list(request: HttpRequest) -> HttpResponse:
     filterset = CountryFilter(request.GET, queryset=Country.objects.for_list())
     table = CountryTable(filterset.qs)
@@ -79,7 +79,7 @@ def legend() -> list[tuple[int, str]]:
     return [*labels, (worldmap.TOP_LEVEL, f"{worldmap.TOP_LEVEL} engagements or more")]
 
 
-@cache_for_anonymous
+@cached_read_page
 def detail(request: HttpRequest, code: str) -> HttpResponse:
     # Only engaged countries have a page: a country without engagements has nothing to show.
     country = get_object_or_404(Country.objects.engaged(), code=code.upper())
@@ -137,7 +137,7 @@ class MatrixRow:
     cells: list[Cell] = field(default_factory=lambda: [Cell() for _ in MATRIX_STEPS])
 
 
-@cache_for_anonymous
+@cached_read_page
 def matrix(request: HttpRequest) -> HttpResponse:
     step_of = {kind: index for index, step in enumerate(MATRIX_STEPS) for kind in step.kinds}
     rows: dict[int, MatrixRow] = {}

@@ -9,7 +9,7 @@ register = template.Library()
 @register.tag
 def cached_content(parser, token):
     """`{% cached_content %}…{% end_cached_content %}`: the enclosed content from the shared
-    cache, on pages whose view is `@cache_for_anonymous` (ops/pagecache.py); rendered as usual
+    cache, on pages whose view is `@cached_read_page` (ops/pagecache.py); rendered as usual
     on every other page."""
     nodelist = parser.parse(("end_cached_content",))
     parser.delete_first_token()

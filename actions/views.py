@@ -8,11 +8,12 @@ from django.db.models import Count, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 from django_tables2 import RequestConfig, Table
 from django_tables2.export import TableExport
 
 from countries.models import Region
-from ops.pagecache import cached_read_page
+from ops.pagecache import cached_read_page, deferred
 
 from .changes import changes_between, publication_warnings
 from .docx import appendix_docx
@@ -102,10 +103,39 @@ def engagements_by_region() -> QuerySet[Region]:
     ).order_by("name")
 
 
+DASHBOARD_FIGURES = (
+    "total",
+    "overall_bars",
+    "charts",
+    "table_rows",
+    "regions",
+    "engaged_countries",
+    "engagements",
+)
+
+
 @cached_read_page
 def dashboard(request: HttpRequest) -> HttpResponse:
     plan = current_plan()
     items = ActionItem.objects.filter(plan=plan)
+    return render(
+        request,
+        "actions/dashboard.html",
+        {
+            "plan": plan,
+            **deferred(lambda: dashboard_figures(plan, items), DASHBOARD_FIGURES),
+            "overdue_items": items.overdue(),
+            "latest_reports": (
+                StatusReport.objects.filter(action_item__plan=plan).latest_first()[:LATEST_UPDATES]
+            ),
+            "key_figures": KeyFigure.objects.for_dashboard(),
+        },
+    )
+
+
+def dashboard_figures(plan: Plan, items: QuerySet[ActionItem]) -> dict[str, object]:
+    """The dashboard's counts: items by status overall and per component, and engagements by
+    region. Three queries (components, status counts, regions)."""
     components = list(plan.components.all())
     overall: dict[str | None, int] = {}
     by_component: dict[int, dict[str | None, int]] = {c.number: {} for c in components}
@@ -137,25 +167,15 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         for i, bar in enumerate(overall_bars)
     ]
     regions = list(engagements_by_region())
-    return render(
-        request,
-        "actions/dashboard.html",
-        {
-            "plan": plan,
-            "total": sum(overall.values()),
-            "overall_bars": overall_bars,
-            "charts": charts,
-            "table_rows": table_rows,
-            "overdue_items": items.overdue(),
-            "latest_reports": (
-                StatusReport.objects.filter(action_item__plan=plan).latest_first()[:LATEST_UPDATES]
-            ),
-            "key_figures": KeyFigure.objects.for_dashboard(),
-            "regions": regions,
-            "engaged_countries": sum(r.country_count for r in regions),
-            "engagements": sum(r.engagement_count for r in regions),
-        },
-    )
+    return {
+        "total": sum(overall.values()),
+        "overall_bars": overall_bars,
+        "charts": charts,
+        "table_rows": table_rows,
+        "regions": regions,
+        "engaged_countries": sum(r.country_count for r in regions),
+        "engagements": sum(r.engagement_count for r in regions),
+    }
 
 
 @cached_read_page
@@ -200,7 +220,7 @@ def detail(request: HttpRequest, number: int) -> HttpResponse:
             "sessions": GoverningBodySession.objects.timeline_for(item),
             "engagements": item.related_engagements(),
             "updates": item.progress_updates.latest_first(),
-            "history": item.audit_trail(),
+            "history": SimpleLazyObject(item.audit_trail),
         },
     )
 
@@ -399,7 +419,7 @@ def session_changes(request: HttpRequest, code: str) -> HttpResponse:
     if error or since is None:
         status = 400 if error else 200
         return render(request, "actions/session_changes.html", context, status=status)
-    context["changes"] = changes_between(session, since)
+    context["changes"] = SimpleLazyObject(lambda: changes_between(session, since))
     return render(request, "actions/session_changes.html", context)
 
 

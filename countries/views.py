@@ -5,10 +5,11 @@ from django.contrib.auth.decorators import login_required, permission_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.functional import SimpleLazyObject
 from django_tables2 import RequestConfig
 from django_tables2.export import TableExport
 
-from ops.pagecache import cached_read_page
+from ops.pagecache import cached_read_page, deferred
 
 from . import worldmap
 from .filters import CountryFilter
@@ -56,7 +57,6 @@ def country_list(request: HttpRequest) -> HttpResponse:
         notices.append(notice)
     table.page = table.paginator.page(page)
 
-    engaged = list(Country.objects.engaged().order_by_name())
     return render(
         request,
         "countries/list.html",
@@ -64,14 +64,22 @@ def country_list(request: HttpRequest) -> HttpResponse:
             "filterset": filterset,
             "table": table,
             "notices": notices,
-            "engaged": engaged,
-            "areas": worldmap.areas(engaged),
+            **deferred(map_figures, ("engaged", "areas", "engagement_total", "region_total")),
             "world": worldmap.world_map(),
             "levels": legend(),
-            "engagement_total": sum(country.engagement_count for country in engaged),
-            "region_total": len({country.region_id for country in engaged}),
         },
     )
+
+
+def map_figures() -> dict[str, object]:
+    """Every engaged country, shaded on the map, and the totals above it (one query)."""
+    engaged = list(Country.objects.engaged().order_by_name())
+    return {
+        "engaged": engaged,
+        "areas": worldmap.areas(engaged),
+        "engagement_total": sum(country.engagement_count for country in engaged),
+        "region_total": len({country.region_id for country in engaged}),
+    }
 
 
 def legend() -> list[tuple[int, str]]:
@@ -139,15 +147,18 @@ class MatrixRow:
 
 @cached_read_page
 def matrix(request: HttpRequest) -> HttpResponse:
+    rows = SimpleLazyObject(matrix_rows)
+    return render(request, "countries/matrix.html", {"steps": MATRIX_STEPS, "rows": rows})
+
+
+def matrix_rows() -> list[MatrixRow]:
     step_of = {kind: index for index, step in enumerate(MATRIX_STEPS) for kind in step.kinds}
     rows: dict[int, MatrixRow] = {}
     for counts in Engagement.objects.for_matrix(list(step_of)):
         country = Country(pk=counts["country_id"], code=counts["country__code"])
         row = rows.setdefault(country.pk, MatrixRow(country))
         row.cells[step_of[counts["kind"]]].add(counts)
-    return render(
-        request, "countries/matrix.html", {"steps": MATRIX_STEPS, "rows": list(rows.values())}
-    )
+    return list(rows.values())
 
 
 @login_required

@@ -13,12 +13,14 @@ carries their name and CSRF token.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import pickle
 import uuid
 import zlib
 from collections.abc import Callable
 from functools import wraps
+from typing import Any
 
 from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
@@ -27,6 +29,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 
 VERSION_KEY = "pagecache:data-version"
 # Part of every entry's key: change it when the entries' layout changes, so that a new release
@@ -104,6 +107,13 @@ def store(key: str, version: str, value: object) -> None:
     # compressed), and every hit reads the whole entry from the cache.
     packed = zlib.compress(pickle.dumps(value), 1)
     cache.set(key, (version, packed), timeout=settings.PAGE_CACHE_SECONDS)
+
+
+def deferred(compute: Callable[[], dict[str, Any]], names: tuple[str, ...]) -> dict[str, Any]:
+    """Context values that `compute()` makes, computed when the template first uses one: a
+    page whose content comes from the cache (`{% cached_content %}`) never computes them."""
+    once = functools.cache(compute)
+    return {name: SimpleLazyObject(functools.partial(lambda n: once()[n], name)) for name in names}
 
 
 def may_use_cache(request: HttpRequest) -> bool:

@@ -57,9 +57,9 @@ format: install
 migrations-check: install
 	$(TEST_ENV) $(BIN)/python manage.py makemigrations --check --dry-run
 
-# Load benchmark against PostgreSQL (see README, "Benchmark"): loads BENCH_DATABASE_URL once with
-# the document and `synthesize --scale 1`, serves it with gunicorn on BENCH_PORT, drives it with
-# wrk and writes BENCHMARKS.md.
+# Load benchmark against PostgreSQL (README, "Synthetic data and the benchmark"): loads
+# BENCH_DATABASE_URL once with the document and `synthesize --scale 1`, serves it with gunicorn
+# on BENCH_PORT, drives it with wrk and writes BENCHMARKS.md.
 BENCH_PORT ?= 8001
 BENCH_SECONDS ?= 10
 bench: install

@@ -1,4 +1,4 @@
-"""Load benchmark: `make bench` (see README, "Benchmark"). Not a test: it asserts nothing.
+"""Load benchmark: `make bench` (README, "Synthetic data and the benchmark"). Asserts nothing.
 
 Loads a PostgreSQL database with the document and `synthesize --scale 1` (once), serves it as
 `make serve` does (gunicorn, 2 sync workers, debug off), drives each main page with wrk
@@ -297,10 +297,16 @@ def write(report: str, seconds: int) -> None:
         ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
     ).stdout.strip()
     now = datetime.datetime.now(datetime.UTC)
+    path = ROOT / "BENCHMARKS.md"
+    # Notes written by hand under "## Notes" stay from one run to the next.
+    previous = path.read_text() if path.exists() else ""
+    notes = previous[previous.index("## Notes") :] if "## Notes" in previous else ""
+    load = ", ".join(f"{value:.2f}" for value in os.getloadavg())
     text = f"""# Benchmarks
 
-Written by `make bench` (bench/run.py); see README, "Benchmark". The run below:
-{now:%Y-%m-%d %H:%M} UTC, commit {commit or "unknown"}, on {machine()}.
+Written by `make bench` (bench/run.py; README, "Synthetic data and the benchmark"). The run:
+{now:%Y-%m-%d %H:%M} UTC, commit {commit or "unknown"}, on {machine()}; load average at
+the end of the run (1, 5, 15 min): {load}.
 
 PostgreSQL loaded with the document and `synthesize --scale 1`; gunicorn with 2 sync workers,
 debug off, as `make serve` runs it; wrk with 8 connections for {seconds} s per page. Anonymous
@@ -311,7 +317,7 @@ compare each page's requests/s to /healthz's in this same run. Targets: anonymou
 
 {report}
 """
-    (ROOT / "BENCHMARKS.md").write_text(text)
+    path.write_text(text + ("\n" + notes if notes else ""))
 
 
 if __name__ == "__main__":

@@ -6,7 +6,7 @@ PORT ?= 8000
 # Tests run with debug off, as production does; they need a secret, which is not a real one.
 TEST_ENV := DJANGO_DEBUG=false DJANGO_SECRET_KEY=test-only-not-a-secret
 
-.PHONY: install run serve test lint format migrations-check load clean oidc-provider messages messages-check
+.PHONY: install run serve test lint format migrations-check load bench clean oidc-provider messages messages-check
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -83,6 +83,14 @@ format: install
 
 migrations-check: install
 	$(TEST_ENV) $(BIN)/python manage.py makemigrations --check --dry-run
+
+# Load benchmark against PostgreSQL (README, "Synthetic data and the benchmark"): loads
+# BENCH_DATABASE_URL once with the document and `synthesize --scale 1`, serves it with gunicorn
+# on BENCH_PORT, drives it with wrk and writes BENCHMARKS.md.
+BENCH_PORT ?= 8001
+BENCH_SECONDS ?= 10
+bench: install
+	BENCH_PORT=$(BENCH_PORT) $(BIN)/python bench/run.py --seconds $(BENCH_SECONDS) --write
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache $(MO_FILES)

@@ -8,12 +8,14 @@ from django.db.models import Count, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_tables2 import RequestConfig, Table
 from django_tables2.export import TableExport
 
 from countries.models import Region
+from ops.pagecache import cached_read_page, deferred
 
 from .changes import changes_between, publication_warnings
 from .docx import appendix_docx
@@ -117,9 +119,39 @@ def engagements_by_region() -> QuerySet[Region]:
     ).order_by("name")
 
 
+DASHBOARD_FIGURES = (
+    "total",
+    "overall_bars",
+    "charts",
+    "table_rows",
+    "regions",
+    "engaged_countries",
+    "engagements",
+)
+
+
+@cached_read_page
 def dashboard(request: HttpRequest) -> HttpResponse:
     plan = current_plan()
     items = ActionItem.objects.filter(plan=plan)
+    return render(
+        request,
+        "actions/dashboard.html",
+        {
+            "plan": plan,
+            **deferred(lambda: dashboard_figures(plan, items), DASHBOARD_FIGURES),
+            "overdue_items": items.overdue(),
+            "latest_reports": (
+                StatusReport.objects.filter(action_item__plan=plan).latest_first()[:LATEST_UPDATES]
+            ),
+            "key_figures": KeyFigure.objects.for_dashboard(),
+        },
+    )
+
+
+def dashboard_figures(plan: Plan, items: QuerySet[ActionItem]) -> dict[str, object]:
+    """The dashboard's counts: items by status overall and per component, and engagements by
+    region. Three queries (components, status counts, regions)."""
     components = list(plan.components.all())
     overall: dict[str | None, int] = {}
     by_component: dict[int, dict[str | None, int]] = {c.number: {} for c in components}
@@ -151,27 +183,18 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         for i, bar in enumerate(overall_bars)
     ]
     regions = list(engagements_by_region())
-    return render(
-        request,
-        "actions/dashboard.html",
-        {
-            "plan": plan,
-            "total": sum(overall.values()),
-            "overall_bars": overall_bars,
-            "charts": charts,
-            "table_rows": table_rows,
-            "overdue_items": items.overdue(),
-            "latest_reports": (
-                StatusReport.objects.filter(action_item__plan=plan).latest_first()[:LATEST_UPDATES]
-            ),
-            "key_figures": KeyFigure.objects.for_dashboard(),
-            "regions": regions,
-            "engaged_countries": sum(r.country_count for r in regions),
-            "engagements": sum(r.engagement_count for r in regions),
-        },
-    )
+    return {
+        "total": sum(overall.values()),
+        "overall_bars": overall_bars,
+        "charts": charts,
+        "table_rows": table_rows,
+        "regions": regions,
+        "engaged_countries": sum(r.country_count for r in regions),
+        "engagements": sum(r.engagement_count for r in regions),
+    }
 
 
+@cached_read_page
 def appendix(request: HttpRequest) -> HttpResponse:
     plan = current_plan()
     items = ActionItem.objects.filter(plan=plan).for_appendix()
@@ -201,6 +224,7 @@ def appendix(request: HttpRequest) -> HttpResponse:
     )
 
 
+@cached_read_page
 def detail(request: HttpRequest, number: int) -> HttpResponse:
     plan = current_plan()
     item = get_object_or_404(ActionItem.objects.filter(plan=plan).for_detail(), number=number)
@@ -212,7 +236,7 @@ def detail(request: HttpRequest, number: int) -> HttpResponse:
             "sessions": GoverningBodySession.objects.timeline_for(item),
             "engagements": item.related_engagements(),
             "updates": item.progress_updates.latest_first(),
-            "history": item.audit_trail(),
+            "history": SimpleLazyObject(item.audit_trail),
         },
     )
 
@@ -351,6 +375,7 @@ def visible_session(request: HttpRequest, code: str) -> GoverningBodySession:
     return session
 
 
+@cached_read_page
 def session_list(request: HttpRequest) -> HttpResponse:
     sessions = GoverningBodySession.objects.with_report_counts().order_by("-held_in")
     if not request.user.has_perm("actions.change_statusreport"):
@@ -380,6 +405,7 @@ def open_session(request: HttpRequest) -> HttpResponse:
     return redirect(session)
 
 
+@cached_read_page
 def session_detail(request: HttpRequest, code: str) -> HttpResponse:
     """The Appendix exactly as reported to the session; print-ready."""
     session = visible_session(request, code)
@@ -409,6 +435,7 @@ def resolve_since(request: HttpRequest, session: GoverningBodySession):
     return since, None
 
 
+@cached_read_page
 def session_changes(request: HttpRequest, code: str) -> HttpResponse:
     session = visible_session(request, code)
     since, error = resolve_since(request, session)
@@ -417,10 +444,11 @@ def session_changes(request: HttpRequest, code: str) -> HttpResponse:
     if error or since is None:
         status = 400 if error else 200
         return render(request, "actions/session_changes.html", context, status=status)
-    context["changes"] = changes_between(session, since)
+    context["changes"] = SimpleLazyObject(lambda: changes_between(session, since))
     return render(request, "actions/session_changes.html", context)
 
 
+@cached_read_page
 def session_docx(request: HttpRequest, code: str) -> HttpResponse:
     session = visible_session(request, code)
     since, error = resolve_since(request, session) if request.GET.get("since") else (None, None)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 from django.db import models
-from django.db.models import Count, Exists, F, IntegerField, OuterRef, Prefetch, Q
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce, ExtractYear
 from django.urls import reverse
 from django.utils.translation import gettext, gettext_noop
@@ -55,18 +57,26 @@ class CountryQuerySet(models.QuerySet):
 
     def engaged(self) -> CountryQuerySet:
         """Countries with at least one engagement, with `engagement_count`, by code."""
+        # A correlated count, not a join with GROUP BY: grouping 20,000 engagements would also
+        # compute the name order (`NameRank`, 250 cases) for every one of them.
+        count = (
+            Engagement.objects.filter(country=OuterRef("pk"))
+            .order_by()
+            .values("country")
+            .annotate(count=Count("pk"))
+            .values("count")
+        )
         return (
             self.select_related("region")
-            .annotate(engagement_count=Count("engagements"))
+            .annotate(engagement_count=Coalesce(Subquery(count), 0))
             .filter(engagement_count__gt=0)
             .order_by("code")
         )
 
     def for_list(self) -> CountryQuerySet:
-        """Engaged countries with their engagements and those engagements' paragraphs."""
-        return self.engaged().prefetch_related(
-            Prefetch("engagements", queryset=Engagement.objects.for_country_list())
-        )
+        """Engaged countries with `engagement_count`; `Engagement.objects.summaries` gives
+        what the table says of their engagements (a country may have hundreds)."""
+        return self.engaged()
 
     def with_engagement(self, kind: str = "", constituent: str = "") -> CountryQuerySet:
         """Countries with an engagement of this kind in which this constituent took part.
@@ -161,10 +171,36 @@ class EngagementQuerySet(models.QuerySet):
             source_paragraph__number=paragraph_number,
         )
 
-    def for_country_list(self) -> EngagementQuerySet:
-        return self.select_related("source_paragraph__session").order_by(
-            "source_paragraph__session__held_in", "source_paragraph__number", "kind"
+    def summaries(self, countries) -> dict[int, EngagementSummary]:
+        """What the countries table says of each country's engagements (kinds, constituents,
+        paragraphs cited), by country id, from one query of distinct plain values: a country
+        may have hundreds of engagements, which need not become objects."""
+        rows = (
+            self.filter(country__in=countries)
+            .order_by("source_paragraph__session__held_in", "source_paragraph__number")
+            .values_list(
+                "country_id",
+                "kind",
+                "government",
+                "workers",
+                "employers",
+                "source_paragraph__session__document_symbol",
+                "source_paragraph__session__code",
+                "source_paragraph__number",
+                "source_paragraph__session__held_in",
+            )
+            .distinct()
         )
+        found: dict[int, EngagementSummary] = {}
+        for country, kind, government, workers, employers, symbol, code, number, _ in rows:
+            summary = found.setdefault(country, EngagementSummary())
+            summary.kinds.add(kind)
+            summary.government |= government
+            summary.workers |= workers
+            summary.employers |= employers
+            if number is not None:
+                summary.paragraphs.setdefault(symbol or code, set()).add(number)
+        return found
 
     def timeline(self) -> EngagementQuerySet:
         """In time order (`when_year`: the date's year, else the year), undated ones last."""
@@ -182,12 +218,30 @@ class EngagementQuerySet(models.QuerySet):
         )
 
     def for_matrix(self, kinds: list[str]) -> EngagementQuerySet:
-        """Engagements of these kinds with their country, by country name."""
+        """One row per country and kind (of these kinds), by country name: `country_id`,
+        `country__code`, `kind`, and how many of those engagements each constituent took part
+        in (`government_count`, `workers_count`, `employers_count`). Grouped in SQL: a country
+        may have hundreds of engagements."""
         return (
             self.filter(kind__in=kinds)
-            .select_related("country")
+            .values("country_id", "country__code", "kind")
+            .annotate(
+                government_count=Count("pk", filter=Q(government=True)),
+                workers_count=Count("pk", filter=Q(workers=True)),
+                employers_count=Count("pk", filter=Q(employers=True)),
+            )
             .order_by(NameRank("country__code"), "kind")
         )
+
+
+@dataclass
+class EngagementSummary:
+    kinds: set[str] = field(default_factory=set)
+    government: bool = False
+    workers: bool = False
+    employers: bool = False
+    # Paragraph numbers by document symbol, documents in the order of their sessions.
+    paragraphs: dict[str, set[int]] = field(default_factory=dict)
 
 
 class Engagement(models.Model):

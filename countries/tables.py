@@ -3,11 +3,11 @@ from django.db.models import F
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from .models import Country, CountryQuerySet, Kind, NameRank
+from .models import Country, CountryQuerySet, Engagement, EngagementSummary, Kind, NameRank
 
 
 class CountryTable(tables.Table):
-    """The engaged countries; the last three columns summarize the prefetched engagements."""
+    """The engaged countries; three columns summarize their engagements (see `summary`)."""
 
     name = tables.Column(verbose_name=_("Country"), accessor="code__name", linkify=True)
     code = tables.Column(verbose_name=_("ISO code"), visible=False)  # exported only
@@ -20,6 +20,7 @@ class CountryTable(tables.Table):
     engagement_count = tables.Column(verbose_name=_("Engagements"))
 
     caption = _("Countries whose constituents engaged with Cooperation Framework processes")
+    summaries: dict[int, EngagementSummary] | None = None
 
     class Meta:
         model = Country
@@ -48,25 +49,32 @@ class CountryTable(tables.Table):
     def render_code(self, record: Country) -> str:
         return record.code.code
 
+    def summary(self, record: Country) -> EngagementSummary:
+        """The record's summary, fetched for the whole page (or export) at its first row."""
+        if self.summaries is None:
+            if hasattr(self, "page"):
+                countries = [row.record.pk for row in self.page.object_list]
+            else:  # an export: every row the filters show
+                countries = self.data.data.values("pk")
+            self.summaries = Engagement.objects.summaries(countries)
+        return self.summaries.get(record.pk, EngagementSummary())
+
     def render_kinds(self, record: Country) -> str:
-        kinds = {engagement.kind for engagement in record.engagements.all()}
+        kinds = self.summary(record).kinds
         return "; ".join(str(label) for kind, label in Kind.choices if kind in kinds)
 
     def render_constituents(self, record: Country) -> str:
-        involved = {label for e in record.engagements.all() for label in e.constituents}
-        # Engagement.constituents names them in the page's language.
+        summary = self.summary(record)
+        involved = [summary.government, summary.workers, summary.employers]
+        # In the page's language.
         order = [gettext("Government"), gettext("Workers"), gettext("Employers")]
-        return ", ".join(label for label in order if label in involved) or gettext("None named")
+        named = [label for label, on in zip(order, involved, strict=True) if on]
+        return ", ".join(named) or gettext("None named")
 
     def render_paragraphs(self, record: Country) -> str:
         """As the document cites itself: "GB.340/INS/6, paras 13, 35"."""
-        numbers: dict[str, set[int]] = {}
-        for engagement in record.engagements.all():  # ordered by session and paragraph
-            if paragraph := engagement.source_paragraph:
-                symbol = paragraph.session.document_symbol or paragraph.session.code
-                numbers.setdefault(symbol, set()).add(paragraph.number)
         cited = []
-        for symbol, found in numbers.items():
+        for symbol, found in self.summary(record).paragraphs.items():
             label = gettext("para.") if len(found) == 1 else gettext("paras")
             cited.append(f"{symbol}, {label} {', '.join(str(n) for n in sorted(found))}")
         return "; ".join(cited)

@@ -2,12 +2,16 @@ from dataclasses import dataclass, field
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from django_tables2 import RequestConfig
 from django_tables2.export import TableExport
+
+from ops.pagecache import cached_read_page, deferred
 
 from . import worldmap
 from .filters import CountryFilter
@@ -16,6 +20,7 @@ from .models import Country, Engagement, Kind
 from .tables import CountryTable
 
 PER_PAGE = 50
+TIMELINE_PER_PAGE = 50
 
 
 def requested_page(request: HttpRequest, page_count: int) -> tuple[int, str]:
@@ -33,6 +38,7 @@ def requested_page(request: HttpRequest, page_count: int) -> tuple[int, str]:
     return number, ""
 
 
+@cached_read_page
 def country_list(request: HttpRequest) -> HttpResponse:
     filterset = CountryFilter(request.GET, queryset=Country.objects.for_list())
     table = CountryTable(filterset.qs)
@@ -58,7 +64,6 @@ def country_list(request: HttpRequest) -> HttpResponse:
         notices.append(notice)
     table.page = table.paginator.page(page)
 
-    engaged = list(Country.objects.engaged().order_by_name())
     return render(
         request,
         "countries/list.html",
@@ -66,14 +71,22 @@ def country_list(request: HttpRequest) -> HttpResponse:
             "filterset": filterset,
             "table": table,
             "notices": notices,
-            "engaged": engaged,
-            "areas": worldmap.areas(engaged),
+            **deferred(map_figures, ("engaged", "areas", "engagement_total", "region_total")),
             "world": worldmap.world_map(),
             "levels": legend(),
-            "engagement_total": sum(country.engagement_count for country in engaged),
-            "region_total": len({country.region_id for country in engaged}),
         },
     )
+
+
+def map_figures() -> dict[str, object]:
+    """Every engaged country, shaded on the map, and the totals above it (one query)."""
+    engaged = list(Country.objects.engaged().order_by_name())
+    return {
+        "engaged": engaged,
+        "areas": worldmap.areas(engaged),
+        "engagement_total": sum(country.engagement_count for country in engaged),
+        "region_total": len({country.region_id for country in engaged}),
+    }
 
 
 def legend() -> list[tuple[int, str]]:
@@ -85,12 +98,19 @@ def legend() -> list[tuple[int, str]]:
     return [*labels, (worldmap.TOP_LEVEL, top)]
 
 
+@cached_read_page
 def detail(request: HttpRequest, code: str) -> HttpResponse:
     # Only engaged countries have a page: a country without engagements has nothing to show.
     country = get_object_or_404(Country.objects.engaged(), code=code.upper())
-    engagements = country.engagements.timeline()
+    # Paged: with years of reports a country has hundreds of engagements. The count is known.
+    paginator = Paginator(country.engagements.timeline(), TIMELINE_PER_PAGE)
+    paginator.count = country.engagement_count
+    number, notice = requested_page(request, paginator.num_pages)
+    page = paginator.page(number)
     return render(
-        request, "countries/detail.html", {"country": country, "engagements": engagements}
+        request,
+        "countries/detail.html",
+        {"country": country, "engagements": page.object_list, "page": page, "notice": notice},
     )
 
 
@@ -122,11 +142,12 @@ class Cell:
     workers: bool = False
     employers: bool = False
 
-    def add(self, engagement: Engagement) -> None:
+    def add(self, counts: dict) -> None:
+        """Add a row of `Engagement.objects.for_matrix`."""
         self.reported = True
-        self.government |= engagement.government
-        self.workers |= engagement.workers
-        self.employers |= engagement.employers
+        self.government |= counts["government_count"] > 0
+        self.workers |= counts["workers_count"] > 0
+        self.employers |= counts["employers_count"] > 0
 
 
 @dataclass
@@ -135,15 +156,20 @@ class MatrixRow:
     cells: list[Cell] = field(default_factory=lambda: [Cell() for _ in MATRIX_STEPS])
 
 
+@cached_read_page
 def matrix(request: HttpRequest) -> HttpResponse:
+    rows = SimpleLazyObject(matrix_rows)
+    return render(request, "countries/matrix.html", {"steps": MATRIX_STEPS, "rows": rows})
+
+
+def matrix_rows() -> list[MatrixRow]:
     step_of = {kind: index for index, step in enumerate(MATRIX_STEPS) for kind in step.kinds}
     rows: dict[int, MatrixRow] = {}
-    for engagement in Engagement.objects.for_matrix(list(step_of)):
-        row = rows.setdefault(engagement.country_id, MatrixRow(engagement.country))
-        row.cells[step_of[engagement.kind]].add(engagement)
-    return render(
-        request, "countries/matrix.html", {"steps": MATRIX_STEPS, "rows": list(rows.values())}
-    )
+    for counts in Engagement.objects.for_matrix(list(step_of)):
+        country = Country(pk=counts["country_id"], code=counts["country__code"])
+        row = rows.setdefault(country.pk, MatrixRow(country))
+        row.cells[step_of[counts["kind"]]].add(counts)
+    return list(rows.values())
 
 
 @login_required

@@ -34,6 +34,9 @@ def _test_settings():
         # The cast's editors have no second factor: the tests of two-factor (test_mfa.py)
         # switch the rule on.
         REQUIRE_2FA=False,
+        # Off, so that query budgets count the page's own queries; tests/test_page_cache.py
+        # switches it on.
+        PAGE_CACHE_SECONDS=0,
     ):
         yield
 

@@ -1,0 +1,280 @@
+"""The shared page cache of anonymous readers' pages (ops/pagecache.py): fast, never stale,
+never mixed up between readers."""
+
+import html
+import os
+import re
+import socket
+import sqlite3
+import subprocess
+import sys
+import time
+import urllib.parse
+from http.client import HTTPConnection, HTTPResponse
+from http.cookies import SimpleCookie
+
+import pytest
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.messages.storage.base import Message
+from django.contrib.messages.storage.cookie import CookieStorage
+from django.test import RequestFactory
+
+from actions.models import ActionItem
+from countries.models import Engagement
+from ops.pagecache import page_key
+
+PAGES = ["/", "/appendix/", "/actions/2/", "/countries/", "/countries/ar/", "/sessions/GB.340/"]
+
+
+@pytest.fixture
+def page_cache(settings):
+    settings.PAGE_CACHE_SECONDS = 600
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", PAGES)
+def test_a_page_read_again_costs_one_cache_query(
+    client, page_cache, path, django_assert_num_queries
+):
+    first = client.get(path)
+    # The data version and the page, in one read of the cache table.
+    with django_assert_num_queries(1):
+        again = client.get(path)
+    assert again.status_code == 200
+    assert again.content == first.content
+    assert "Content-Security-Policy" in again
+
+
+@pytest.mark.django_db
+def test_an_edit_shows_at_once(client, page_cache):
+    assert "Argentina" in client.get("/countries/ar/").content.decode()
+    engagement = Engagement.objects.filter(country__code="AR").first()
+    engagement.description = "A freshly edited description."
+    engagement.save()
+    assert "A freshly edited description." in client.get("/countries/ar/").content.decode()
+
+
+@pytest.mark.django_db
+def test_an_editors_page_is_never_served_to_anonymous_readers(client, editor, page_cache):
+    client.force_login(editor)
+    assert "Sign out" in client.get("/appendix/").content.decode()
+    client.logout()
+    page = client.get("/appendix/").content.decode()
+    assert "Sign out" not in page
+    assert "X-CSRFToken" not in page
+
+
+@pytest.mark.django_db
+def test_an_editor_never_gets_the_anonymous_page(client, editor, page_cache):
+    client.get("/appendix/")
+    client.get("/appendix/")
+    client.force_login(editor)
+    page = client.get("/appendix/").content.decode()
+    assert "Sign out" in page
+    assert "X-CSRFToken" in page
+
+
+@pytest.mark.django_db
+def test_anonymous_pages_set_no_cookie(client, page_cache):
+    for path in PAGES:
+        assert not client.get(path).cookies, path
+
+
+@pytest.mark.django_db
+def test_the_sign_in_page_is_not_cached(client, page_cache):
+    first = client.get("/accounts/login/")
+    second = client.get("/accounts/login/")
+    assert "csrftoken" in first.cookies
+    assert first.content != second.content  # each carries its own masked token
+
+
+@pytest.mark.django_db
+def test_a_message_waiting_for_the_reader_is_shown_not_a_cached_page(client, page_cache):
+    client.get("/countries/")
+    client.get("/countries/")
+    storage = CookieStorage(RequestFactory().get("/"))
+    client.cookies["messages"] = storage._encode([Message(messages.INFO, "You are signed out.")])
+    assert "You are signed out." in client.get("/countries/").content.decode()
+
+
+@pytest.mark.django_db
+def test_an_editors_draft_stays_with_editors_whoever_reads_first(
+    client, editor, viewer, gb341, page_cache
+):
+    """The main content is cached for signed-in readers too, by what they may see."""
+    item = ActionItem.objects.get(plan__code="2019-20", number=2)
+    item.report_status(
+        gb341, status="ongoing", wording="Drafted wording", reason="", by=editor, seen_version=0
+    )
+    for reader in [editor, viewer, None, editor]:
+        client.logout()
+        if reader:
+            client.force_login(reader)
+        page = client.get("/appendix/").content.decode()
+        assert ("Drafted wording" in page) == (reader == editor), reader
+        assert ("Sign out" in page) == (reader is not None)
+
+
+@pytest.mark.django_db
+def test_an_editors_cached_content_costs_no_query_of_its_own(
+    client, editor, page_cache, django_assert_max_num_queries
+):
+    client.force_login(editor)
+    client.get("/countries/ar/")
+    # Session; user; permissions (user's, groups'); the country (the view looks it up, for a
+    # 404); the cached content (the engagements are not read); the as-of stamp.
+    with django_assert_max_num_queries(7):
+        page = client.get("/countries/ar/").content.decode()
+    assert "Argentina" in page and "Sign out" in page
+
+
+def test_the_key_holds_the_query_string_and_the_language():
+    factory = RequestFactory()
+    plain, paged = factory.get("/appendix/"), factory.get("/appendix/?page=2")
+    french = factory.get("/appendix/")
+    french.LANGUAGE_CODE = "fr"
+    assert len({page_key(plain), page_key(paged), page_key(french)}) == 3
+    assert page_key(plain) == page_key(factory.get("/appendix/"))
+
+
+# Two servers, one database: an edit through one is seen at once through the other.
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class Browser:
+    """Just enough of a browser: keeps cookies (whatever their Secure flag) and the CSRF token."""
+
+    def __init__(self, port: int) -> None:
+        self.port = port
+        self.cookies: dict[str, str] = {}
+
+    def request(self, method: str, path: str, form: dict | None = None) -> tuple[int, str]:
+        connection = HTTPConnection("127.0.0.1", self.port, timeout=30)
+        headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())}
+        body = None
+        if form is not None:
+            body = urllib.parse.urlencode(form)
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        connection.request(method, path, body=body, headers=headers)
+        response: HTTPResponse = connection.getresponse()
+        for header in response.headers.get_all("Set-Cookie") or []:
+            for name, morsel in SimpleCookie(header).items():
+                self.cookies[name] = morsel.value
+        text = response.read().decode()
+        connection.close()
+        return response.status, text
+
+    def get(self, path: str) -> str:
+        status, text = self.request("GET", path)
+        assert status == 200, (path, status)
+        return text
+
+    def post(self, path: str, form: dict) -> int:
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', self.get(path)).group(1)
+        status, _ = self.request("POST", path, {**form, "csrfmiddlewaretoken": token})
+        return status
+
+
+@pytest.fixture(scope="module")
+def two_servers(tmp_path_factory):
+    """Two gunicorn servers on one SQLite file, with the database cache in it, as two
+    application servers share one database in production."""
+    database = tmp_path_factory.mktemp("two-servers") / "db.sqlite3"
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL"))}
+    env = {
+        **clean,
+        "DATABASE_URL": f"sqlite:///{database}",
+        # Debug on only so that static files need no collectstatic; the cache behaves the same.
+        "DJANGO_DEBUG": "true",
+        "DJANGO_PAGE_CACHE_SECONDS": "600",
+    }
+    manage = [sys.executable, "manage.py"]
+    for command in (["migrate"], ["createcachetable"], ["load_document"]):
+        subprocess.run([*manage, *command], cwd=settings.BASE_DIR, env=env, check=True, timeout=180)
+    make_editor = (
+        "from django.contrib.auth.models import Group, User; "
+        "u = User.objects.create_user('editor', password='correct horse battery'); "
+        "u.groups.add(Group.objects.get(name='Editors'))"
+    )
+    subprocess.run(
+        [*manage, "shell", "-c", make_editor], cwd=settings.BASE_DIR, env=env, check=True
+    )
+    ports = [free_port(), free_port()]
+    servers = [
+        subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "reform_tracker.wsgi",
+                "--workers",
+                "1",
+                "--no-control-socket",
+            ]
+            + ["--bind", f"127.0.0.1:{port}"],
+            cwd=settings.BASE_DIR,
+            env=env,
+            stderr=subprocess.DEVNULL,
+        )
+        for port in ports
+    ]
+    try:
+        for port in ports:
+            for _ in range(100):
+                try:
+                    socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                    break
+                except OSError:
+                    time.sleep(0.2)
+        yield database, ports
+    finally:
+        for server in servers:
+            server.terminate()
+            server.wait(timeout=30)
+
+
+def test_an_edit_through_one_server_shows_at_once_through_the_other(two_servers):
+    database, (port_a, port_b) = two_servers
+    reader = Browser(port_b)
+    with sqlite3.connect(database) as db:
+        pk, *fields = db.execute(
+            "SELECT e.id, e.kind, e.government, e.workers, e.employers, e.year, e.date,"
+            " e.source_paragraph_id, e.country_id, e.description FROM countries_engagement e"
+            " JOIN countries_country c ON c.id = e.country_id WHERE c.code = 'AR' ORDER BY e.id"
+        ).fetchone()
+    kind, government, workers, employers, year, date, paragraph, country, description = fields
+    assert html.escape(description) in reader.get("/countries/ar/")
+
+    # Changed behind the application's back (no signal): B keeps serving what it stored, which
+    # shows that the page comes from the cache.
+    with sqlite3.connect(database) as db:
+        db.execute("UPDATE countries_engagement SET description = 'Unseen' WHERE id = ?", [pk])
+    assert html.escape(description) in reader.get("/countries/ar/")
+
+    editor = Browser(port_a)
+    status = editor.post(
+        "/accounts/login/", {"username": "editor", "password": "correct horse battery"}
+    )
+    assert status == 302
+    form = {
+        "country": country,
+        "kind": kind,
+        "year": year or "",
+        "date": date or "",
+        "description": "Edited through server A.",
+        "source_paragraph": paragraph or "",
+        "reason": "Test of the page cache",
+    }
+    flags = {"government": government, "workers": workers, "employers": employers}
+    form.update({name: "on" for name, on in flags.items() if on})
+    assert editor.post(f"/countries/engagements/{pk}/edit/", form) == 302
+
+    page = reader.get("/countries/ar/")
+    assert "Edited through server A." in page
+    assert "Sign out" not in page

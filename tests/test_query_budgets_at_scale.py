@@ -1,0 +1,79 @@
+"""Every main page makes the same number of queries on the document's data and with synthetic
+data beside it (`synthesize`: more plans, sessions, 193 countries, history), anonymous and as
+an editor. The page cache is off here (tests/conftest.py): these are the pages' own queries."""
+
+import pytest
+from django.core.management import call_command
+
+from countries.models import Engagement
+
+pytestmark = pytest.mark.django_db
+
+# Path: (anonymous, editor) budgets. An editor's request adds their session and user, and the
+# permissions (the user's and their groups') where the page asks for them.
+BUDGETS = {
+    # Plan; components; status counts; regions with counts; overdue items; latest reports; key
+    # figures; the as-of stamp's session.
+    "/": (8, 10),
+    # Plan; (editor: the open draft); count; page of items; the as-of stamp; component choices.
+    "/appendix/": (5, 10),
+    # Plan; item; its history (item, reports, progress updates); sessions of the timeline;
+    # reports; their paragraphs; related engagements; progress updates; as-of stamp.
+    "/actions/2/": (11, 15),
+    # Sessions (the page's and the one compared with); plan; items with both statuses; new
+    # engagements; the sessions to compare with; as-of stamp.
+    "/sessions/GB.340/changes/?since=GB.335": (7, 9),
+    # Session; plan; the previous published one; items as reported; as-of stamp.
+    "/sessions/GB.340/": (5, 7),
+    # Sessions with report counts; as-of stamp.
+    "/sessions/": (2, 6),
+    # Regions of the filter; count; page of countries; their engagements' summaries; every
+    # engaged country for the map; as-of stamp.
+    "/countries/": (6, 8),
+    # The country with its count; one page of its engagements; as-of stamp.
+    "/countries/ar/": (3, 7),
+    # Engagements of the matrix's steps with their countries; as-of stamp.
+    "/countries/matrix/": (2, 4),
+}
+
+
+@pytest.fixture(params=["document", "synthetic"])
+def data(request, settings) -> str:
+    if request.param == "synthetic":
+        settings.DEBUG = True  # synthesize refuses a production-looking database
+        call_command("synthesize", scale=0.02, verbosity=0)
+        settings.DEBUG = False
+    return request.param
+
+
+@pytest.mark.parametrize("path", BUDGETS)
+def test_a_page_makes_as_many_queries_at_any_size(
+    client, editor, data, path, django_assert_max_num_queries
+):
+    anonymous, signed_in = BUDGETS[path]
+    with django_assert_max_num_queries(anonymous):
+        assert client.get(path).status_code == 200
+    client.force_login(editor)
+    with django_assert_max_num_queries(signed_in):
+        assert client.get(path).status_code == 200
+
+
+def test_a_country_with_hundreds_of_engagements_is_paged(client, django_assert_max_num_queries):
+    argentina = Engagement.objects.filter(country__code="AR").first()
+    Engagement.objects.bulk_create(
+        Engagement(
+            country=argentina.country,
+            kind=argentina.kind,
+            year=2000 + n % 20,
+            description=f"Engagement {n}",
+        )
+        for n in range(120)
+    )
+    total = Engagement.objects.filter(country__code="AR").count()
+    with django_assert_max_num_queries(BUDGETS["/countries/ar/"][0]):
+        first = client.get("/countries/ar/").content.decode()
+    assert first.count('class="engagement"') == 50
+    assert f"of {total}" in first
+    last = client.get("/countries/ar/", {"page": 99}).content.decode()
+    assert "There is no page 99" in last
+    assert last.count('class="engagement"') == total - 100

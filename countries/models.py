@@ -192,7 +192,7 @@ class EngagementQuerySet(models.QuerySet):
             .distinct()
         )
         found: dict[int, EngagementSummary] = {}
-        for country, kind, government, workers, employers, symbol, code, number, _ in rows:
+        for country, kind, government, workers, employers, symbol, code, number, _rank in rows:
             summary = found.setdefault(country, EngagementSummary())
             summary.kinds.add(kind)
             summary.government |= government

@@ -10,6 +10,7 @@ from allauth.socialaccount.providers.base import AuthError
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
 from .audit import Kind, security_event
 from .oidc import group_for
@@ -17,16 +18,23 @@ from .sso import InvalidIdToken, IssuerMismatch, ProviderUnavailable
 
 # What the refusal page says, by the reason recorded in the security log.
 REFUSALS = {
-    "state": "This sign-in did not start from this browser, or it took too long. "
-    "Nothing was signed in: start again from the sign-in page.",
-    "id-token": "The identity provider's answer could not be verified (its ID token is "
-    "forged, expired or meant for another site). Nothing was signed in.",
-    "issuer": "The identity provider is not the one this site is configured for. "
-    "Nothing was signed in; tell the site's administrators.",
-    "unavailable": "The identity provider could not be reached. Nothing was signed in; "
-    "try again later.",
-    "cancelled": "Sign-in was cancelled at the identity provider. Nothing was signed in.",
-    "refused": "The identity provider refused the sign-in. Nothing was signed in.",
+    "state": _(
+        "This sign-in did not start from this browser, or it took too long. "
+        "Nothing was signed in: start again from the sign-in page."
+    ),
+    "id-token": _(
+        "The identity provider's answer could not be verified (its ID token is "
+        "forged, expired or meant for another site). Nothing was signed in."
+    ),
+    "issuer": _(
+        "The identity provider is not the one this site is configured for. "
+        "Nothing was signed in; tell the site's administrators."
+    ),
+    "unavailable": _(
+        "The identity provider could not be reached. Nothing was signed in; try again later."
+    ),
+    "cancelled": _("Sign-in was cancelled at the identity provider. Nothing was signed in."),
+    "refused": _("The identity provider refused the sign-in. Nothing was signed in."),
 }
 
 

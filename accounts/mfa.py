@@ -11,6 +11,9 @@ from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
+from django.utils.translation import gettext
+
+from actions.middleware import path_without_language
 
 from .audit import Kind, security_event
 
@@ -43,7 +46,8 @@ def require_second_factor(get_response: Middleware) -> Middleware:
         user = request.user
         if (
             settings.REQUIRE_2FA
-            and not request.path.startswith(OPEN_PATHS)
+            # In every language: /fr/accounts/2fa/… too, or enrolling in French would loop.
+            and not path_without_language(request.path).startswith(OPEN_PATHS)
             and user.is_authenticated
             and not signed_in_with_second_factor(request)
             and needs_second_factor(user)
@@ -51,8 +55,10 @@ def require_second_factor(get_response: Middleware) -> Middleware:
         ):
             messages.warning(
                 request,
-                "Editors and administrators need a second factor: set up an authenticator app "
-                "to go on.",
+                gettext(
+                    "Editors and administrators need a second factor: set up an authenticator "
+                    "app to go on."
+                ),
             )
             return HttpResponseRedirect(reverse("mfa_activate_totp"))
         return get_response(request)

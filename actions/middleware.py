@@ -11,6 +11,14 @@ from django.utils.translation import get_language_from_path
 OPEN_PATHS = ("/accounts/", "/admin/")
 
 
+def path_without_language(path: str) -> str:
+    """The path as in English: /fr/accounts/login/ → /accounts/login/."""
+    language = get_language_from_path(path)
+    if language and path.startswith(f"/{language}/"):
+        return path[len(language) + 1 :]
+    return path
+
+
 class RequireLoginToViewMiddleware(LoginRequiredMiddleware):
     """With `REQUIRE_LOGIN_TO_VIEW`, send anonymous readers of any page to LOGIN_URL?next=….
 
@@ -20,11 +28,8 @@ class RequireLoginToViewMiddleware(LoginRequiredMiddleware):
     def process_view(
         self, request: HttpRequest, view_func: Any, view_args: Any, view_kwargs: Any
     ) -> HttpResponseBase | None:
-        path = request.path
         # Sign-in in French or Spanish (/fr/accounts/…) is open too.
-        language = get_language_from_path(path)
-        if language and path.startswith(f"/{language}/"):
-            path = path[len(language) + 1 :]
+        path = path_without_language(request.path)
         if not settings.REQUIRE_LOGIN_TO_VIEW or path.startswith(
             (*OPEN_PATHS, "/" + settings.STATIC_URL.lstrip("/"))
         ):

@@ -274,3 +274,42 @@ def test_a_reset_for_an_unknown_address_says_nothing_about_accounts(client):
 def test_there_is_no_sign_up_page(client):
     response = client.get("/accounts/signup/")
     assert "Sign Up Closed" in response.content.decode() or response.status_code == 404
+
+
+# In French and Spanish
+
+
+@pytest.mark.parametrize(
+    ("language", "heading", "warning"),
+    [
+        ("fr", "Configurer une application d’authentification", "deuxième facteur"),
+        ("es", "Configurar una aplicación de autenticación", "segundo factor"),
+    ],
+)
+def test_an_editor_enrols_in_their_language(
+    client, editor, require_2fa, language, heading, warning
+):
+    """The enrolment page is open in every language: a French editor is not sent round in
+    circles, and reads it in French, QR code included."""
+    sign_in(client, "editor")
+    reauthenticate(client)
+    response = client.get(f"/{language}/actions/6/status/")
+    assert response.status_code == 302
+    assert response["Location"] == f"/{language}{ENROL}"
+    page = client.get(response["Location"])
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert heading in html
+    assert warning in html
+    assert "<svg" in html
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [("fr", "Connexion à deux facteurs"), ("es", "Inicio de sesión en dos pasos")],
+)
+def test_the_code_page_in_french_and_spanish(client, enrolled_editor, language, text):
+    response = client.post(f"/{language}{LOGIN}", {"login": "editor", "password": PASSWORD})
+    page = client.get(response["Location"]).content.decode()
+    assert text in page
+    assert f'lang="{language}"' in page

@@ -111,3 +111,14 @@ def gb341(db):
         period="March 2021",
         document_symbol="GB.341/INS/8",
     )
+
+
+@pytest.fixture(autouse=True)
+def _english_after_each_test():
+    """A request under /fr/ or /es/ leaves its language active in this thread, as it would for
+    the next request a server thread handles (which activates its own). Tests that call code
+    directly, without a request, expect the default."""
+    yield
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)

@@ -1,5 +1,6 @@
-"""django-allauth's adapters: no public sign-up; single sign-on's first sign-in gets the group of
-DJANGO_OIDC_GROUPS; each refusal of single sign-on is a security event with a reason."""
+"""django-allauth's adapters: no public sign-up; rate limits per client address; single
+sign-on's first sign-in gets the group of DJANGO_OIDC_GROUPS; each refusal of single sign-on is a
+security event with a reason."""
 
 from typing import Any
 
@@ -13,6 +14,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from .audit import Kind, security_event
+from .clients import client_ip
 from .oidc import group_for
 from .sso import InvalidIdToken, IssuerMismatch, ProviderUnavailable
 
@@ -56,6 +58,11 @@ class AccountAdapter(DefaultAccountAdapter):
     def is_open_for_signup(self, request: HttpRequest) -> bool:
         """Accounts are made by administrators, or by a first single sign-on."""
         return False
+
+    def get_client_ip(self, request: HttpRequest) -> str:
+        """The address allauth's rate limits count (sign-in posts, password resets) is the one
+        django-axes and the security log use: behind the proxy, each client's own."""
+        return client_ip(request)
 
 
 class SocialAccountAdapter(DefaultSocialAccountAdapter):

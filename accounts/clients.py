@@ -1,4 +1,5 @@
-"""Who is signing in, from where: as django-axes records it and the security log writes it."""
+"""Who is signing in, from where: one rule for django-axes' lock-outs, django-allauth's rate
+limits (accounts.adapters) and the security log."""
 
 from typing import Any
 

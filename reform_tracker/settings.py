@@ -304,9 +304,11 @@ SOCIALACCOUNT_ADAPTER = "accounts.adapters.SocialAccountAdapter"
 ACCOUNT_LOGIN_METHODS = {"username"}
 ACCOUNT_SIGNUP_FIELDS = ["username*", "email", "password1*", "password2*"]
 ACCOUNT_EMAIL_VERIFICATION = "none"
-# allauth counts failures per account (passwords and second-factor codes alike): for passwords
-# django-axes (above) answers first; for codes this is the only limit. No per-address limit,
-# as for django-axes.
+# allauth's limits count the client address of accounts.clients.client_ip (the adapter's
+# get_client_ip), as django-axes does; its defaults stand (sign-in posts 30 a minute, password
+# reset requests 20 a minute per address). It also counts failures per account (passwords and
+# second-factor codes alike): for passwords django-axes (above) answers first; for codes this is
+# the only limit.
 ACCOUNT_RATE_LIMITS = {"login_failed": f"{2 * AXES_FAILURE_LIMIT}/300s/key"}
 # The code only, never "Remember me": a session ends when the browser closes.
 ACCOUNT_SESSION_REMEMBER = False

@@ -1,0 +1,82 @@
+"""Sign-in cannot be jammed (issue 14, finding 2): behind the documented proxy, limits count
+each client's own address."""
+
+import pytest
+from axes.models import AccessAttempt
+from django.test import Client
+
+from accounts.models import SecurityEvent
+
+pytestmark = pytest.mark.django_db
+
+LOGIN = "/accounts/login/"
+RESET = "/accounts/password/reset/"
+PASSWORD = "correct horse battery"  # the cast's (tests/conftest.py)
+WRONG = "a wrong password typed"
+PROXY = "10.0.0.2"  # what Django sees as REMOTE_ADDR for everyone behind the proxy
+HERE = "198.51.100.7"
+ELSEWHERE = "203.0.113.9"
+# allauth's limits per client address (its defaults): sign-in posts and reset requests a minute.
+SIGN_IN_POSTS = 30
+RESET_REQUESTS = 20
+
+
+@pytest.fixture
+def behind_proxy(settings):
+    """The README's set-up: one reverse proxy that appends the client's address."""
+    settings.PROXY_COUNT = 1
+
+
+def client_at(address: int) -> str:
+    """A distinct client address for each number, in the documentation range."""
+    return f"192.0.2.{address}" if address < 256 else f"198.18.{address // 256}.{address % 256}"
+
+
+def via_proxy(client_address: str, forged: str = "") -> dict[str, str]:
+    """Headers as the proxy passes them on: it appends the address it got the request from to
+    whatever X-Forwarded-For the client sent."""
+    forwarded = f"{forged}, {client_address}" if forged else client_address
+    return {"REMOTE_ADDR": PROXY, "HTTP_X_FORWARDED_FOR": forwarded}
+
+
+def sign_in(username: str = "editor", password: str = PASSWORD, **headers):
+    """A fresh browser each time: nothing but the address ties the attempts together."""
+    headers = headers or {"REMOTE_ADDR": HERE}
+    return Client().post(LOGIN, {"login": username, "password": password}, **headers)
+
+
+def is_signed_in(response) -> bool:
+    return response.status_code == 302 and response.wsgi_request.user.is_authenticated
+
+
+# Behind the proxy, each client has its own allowance (finding 2)
+
+
+def test_many_clients_behind_the_proxy_do_not_use_up_one_allowance(behind_proxy, editor):
+    for n in range(SIGN_IN_POSTS):
+        assert sign_in(f"visitor{n}", WRONG, **via_proxy(client_at(n))).status_code == 200
+    assert is_signed_in(sign_in(**via_proxy(client_at(SIGN_IN_POSTS))))
+
+
+def test_a_client_over_the_limit_is_stopped_and_its_neighbour_is_not(behind_proxy, editor):
+    # A forged X-Forwarded-For changes nothing: the proxy's entry, the last one, is the address.
+    for n in range(SIGN_IN_POSTS):
+        response = sign_in(f"visitor{n}", WRONG, **via_proxy(HERE, forged=client_at(n)))
+        assert response.status_code == 200
+    assert sign_in(**via_proxy(HERE, forged=client_at(999))).status_code == 429
+    assert is_signed_in(sign_in(**via_proxy(ELSEWHERE)))
+
+
+def test_password_reset_requests_count_per_client_behind_the_proxy(behind_proxy, client):
+    for n in range(RESET_REQUESTS + 1):
+        email = f"person{n}@example.org"
+        assert client.post(RESET, {"email": email}, **via_proxy(client_at(n))).status_code == 302
+    for n in range(RESET_REQUESTS):
+        client.post(RESET, {"email": f"other{n}@example.org"}, **via_proxy(HERE))
+    assert client.post(RESET, {"email": "last@example.org"}, **via_proxy(HERE)).status_code == 429
+
+
+def test_the_security_log_and_the_lock_out_name_the_same_client(behind_proxy, editor):
+    sign_in(password=WRONG, **via_proxy(HERE, forged=ELSEWHERE))
+    assert AccessAttempt.objects.get().ip_address == HERE
+    assert SecurityEvent.objects.get().ip_address == HERE

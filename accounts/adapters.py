@@ -1,6 +1,6 @@
-"""django-allauth's adapters: no public sign-up; rate limits per client address; single
-sign-on's first sign-in gets the group of DJANGO_OIDC_GROUPS; each refusal of single sign-on is a
-security event with a reason."""
+"""django-allauth's adapters: no public sign-up; rate limits per client address, password
+failures left to django-axes; single sign-on's first sign-in gets the group of DJANGO_OIDC_GROUPS;
+each refusal of single sign-on is a security event with a reason."""
 
 from typing import Any
 
@@ -63,6 +63,11 @@ class AccountAdapter(DefaultAccountAdapter):
         """The address allauth's rate limits count (sign-in posts, password resets) is the one
         django-axes and the security log use: behind the proxy, each client's own."""
         return client_ip(request)
+
+    def pre_authenticate(self, request: HttpRequest, **credentials: Any) -> None:
+        """No per-account count of wrong passwords here: django-axes counts them per account
+        and address. allauth's count, per account from any address, would let one address
+        lock an account out everywhere. (Its count of wrong second-factor codes remains.)"""
 
 
 class SocialAccountAdapter(DefaultSocialAccountAdapter):

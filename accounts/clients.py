@@ -28,8 +28,11 @@ def client_ip(request: HttpRequest) -> str:
 
 
 def client_username(request: HttpRequest, credentials: dict[str, Any] | None) -> str | None:
-    """The username tried, cut to fit django-axes' column.
+    """The account tried, as django-axes counts failures and locks: the name without the
+    spaces around it, in lower case, cut to fit django-axes' column.
 
+    Sign-in matches names that way (allauth's form strips the name, its backend compares it in
+    lower case), so `Viewer` and `viewer ` are the account `viewer` and share its count.
     Django's sign-in form checks the username's length only in the browser, so a long one
     reaches django-axes, which PostgreSQL would refuse to store (an error, a 500). Cutting
     cannot merge two accounts: every real name is shorter than the cut.
@@ -39,4 +42,4 @@ def client_username(request: HttpRequest, credentials: dict[str, Any] | None) ->
     field = settings.AXES_USERNAME_FORM_FIELD
     source = credentials or request.POST
     username = source.get(field, source.get("username"))
-    return None if username is None else str(username)[:AXES_USERNAME_LENGTH]
+    return None if username is None else str(username).strip().lower()[:AXES_USERNAME_LENGTH]

@@ -282,10 +282,11 @@ AUTHENTICATION_BACKENDS = [
 ]
 AXES_FAILURE_LIMIT = env_int("DJANGO_AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(hours=env_int("DJANGO_AXES_COOLOFF_HOURS", 1))
-# Per account and address, with a cool-off rather than a permanent lock (which an attacker could
-# use to lock real staff out). No address-wide limit: django-axes has one threshold for every
-# parameter, and a whole office signs in from one address (NAT, a proxy); rate-limit the
-# sign-in page at the reverse proxy instead (README, "Sign-in").
+# Per account (its name as sign-in matches it: accounts.clients.client_username) and address,
+# with a cool-off rather than a permanent lock (which an attacker could use to lock real staff
+# out). No address-wide lock: django-axes has one threshold for every parameter, and a whole
+# office signs in from one address (NAT, a proxy); allauth's rate limits per address (below)
+# and the reverse proxy slow one address down instead (README, "Brute force").
 # django-allauth's sign-in form names the username field "login".
 AXES_USERNAME_FORM_FIELD = "login"
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
@@ -306,9 +307,8 @@ ACCOUNT_SIGNUP_FIELDS = ["username*", "email", "password1*", "password2*"]
 ACCOUNT_EMAIL_VERIFICATION = "none"
 # allauth's limits count the client address of accounts.clients.client_ip (the adapter's
 # get_client_ip), as django-axes does; its defaults stand (sign-in posts 30 a minute, password
-# reset requests 20 a minute per address). It also counts failures per account (passwords and
-# second-factor codes alike): for passwords django-axes (above) answers first; for codes this is
-# the only limit.
+# reset requests 20 a minute per address). Its count of failures per account from any address
+# is for second-factor codes only: the adapter leaves wrong passwords to django-axes.
 ACCOUNT_RATE_LIMITS = {"login_failed": f"{2 * AXES_FAILURE_LIMIT}/300s/key"}
 # The code only, never "Remember me": a session ends when the browser closes.
 ACCOUNT_SESSION_REMEMBER = False

@@ -1,8 +1,13 @@
-"""Sign-in cannot be jammed (issue 14, finding 2): behind the documented proxy, limits count
-each client's own address."""
+"""Sign-in cannot be jammed (issue 14, findings 2 and 3): behind the documented proxy, limits count
+each client's own address; failures count per account, however its name is typed, and per
+address."""
+
+import datetime
 
 import pytest
+import time_machine
 from axes.models import AccessAttempt
+from django.conf import settings
 from django.test import Client
 
 from accounts.models import SecurityEvent
@@ -19,6 +24,8 @@ ELSEWHERE = "203.0.113.9"
 # allauth's limits per client address (its defaults): sign-in posts and reset requests a minute.
 SIGN_IN_POSTS = 30
 RESET_REQUESTS = 20
+# Ways of typing the account `viewer` that sign in to it.
+SPELLINGS = ["viewer", "Viewer", "VIEWER", "viewer ", " vIEWer\t"]
 
 
 @pytest.fixture
@@ -80,3 +87,54 @@ def test_the_security_log_and_the_lock_out_name_the_same_client(behind_proxy, ed
     sign_in(password=WRONG, **via_proxy(HERE, forged=ELSEWHERE))
     assert AccessAttempt.objects.get().ip_address == HERE
     assert SecurityEvent.objects.get().ip_address == HERE
+
+
+# One lock per account and address, however the name is typed (finding 3)
+
+
+def lock_out(username: str = "viewer", address: str = HERE) -> None:
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        sign_in(username, WRONG, REMOTE_ADDR=address)
+    assert sign_in(username, REMOTE_ADDR=address).status_code == 429
+
+
+@pytest.mark.parametrize("typed", SPELLINGS)
+def test_a_locked_account_stays_locked_whatever_the_case_or_spaces(viewer, typed):
+    lock_out("viewer")
+    response = sign_in(typed)
+    assert response.status_code == 429
+    assert not response.wsgi_request.user.is_authenticated
+
+
+def test_failures_typed_in_different_ways_add_up(viewer):
+    for n in range(settings.AXES_FAILURE_LIMIT):
+        sign_in(SPELLINGS[n % len(SPELLINGS)], WRONG)
+    assert sign_in("viewer").status_code == 429
+
+
+def test_one_address_cannot_lock_an_account_out_for_everyone(viewer):
+    """An attacker keeps guessing from one address, well past every limit; the owner, elsewhere,
+    signs in (allauth's own limit counted 10 failures per account from any address)."""
+    for _ in range(4 * settings.AXES_FAILURE_LIMIT):
+        sign_in("viewer", WRONG, REMOTE_ADDR=HERE)
+    assert sign_in("viewer", REMOTE_ADDR=HERE).status_code == 429
+    assert is_signed_in(sign_in("viewer", REMOTE_ADDR=ELSEWHERE))
+
+
+def test_failures_spread_over_addresses_lock_no_address(viewer):
+    addresses = [client_at(n) for n in range(5)]
+    for address in addresses:
+        for _ in range(settings.AXES_FAILURE_LIMIT - 1):
+            sign_in("viewer", WRONG, REMOTE_ADDR=address)
+    assert is_signed_in(sign_in("Viewer", REMOTE_ADDR=addresses[0]))
+    assert is_signed_in(sign_in("viewer", REMOTE_ADDR=ELSEWHERE))
+
+
+def test_the_lock_out_lasts_an_hour_from_the_last_attempt_for_every_spelling(viewer):
+    start = datetime.datetime(2026, 1, 5, 9, 0, tzinfo=datetime.UTC)
+    with time_machine.travel(start, tick=False) as clock:
+        lock_out("viewer")
+        clock.shift(59 * 60)
+        assert sign_in("VIEWER").status_code == 429
+        clock.shift(61 * 60)
+        assert is_signed_in(sign_in("Viewer "))

@@ -275,9 +275,10 @@ DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "webmaster@loca
 
 # django-axes: lock an account out from one address after repeated failures (ASVS 2.2.1).
 # Its backend must come first: it refuses a locked-out sign-in before the password is checked.
+# Then allauth's alone (a ModelBackend that also matches names in any case, and gives
+# permissions): each backend that checks a password hashes it, a failure would cost two.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
 ]
 AXES_FAILURE_LIMIT = env_int("DJANGO_AXES_FAILURE_LIMIT", 5)

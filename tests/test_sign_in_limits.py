@@ -1,6 +1,6 @@
 """Sign-in cannot be jammed (issue 14, findings 2 and 3): behind the documented proxy, limits count
 each client's own address; failures count per account, however its name is typed, and per
-address."""
+address; a failed sign-in costs one password hash."""
 
 import datetime
 
@@ -8,6 +8,7 @@ import pytest
 import time_machine
 from axes.models import AccessAttempt
 from django.conf import settings
+from django.contrib.auth.hashers import MD5PasswordHasher
 from django.test import Client
 
 from accounts.models import SecurityEvent
@@ -138,3 +139,41 @@ def test_the_lock_out_lasts_an_hour_from_the_last_attempt_for_every_spelling(vie
         assert sign_in("VIEWER").status_code == 429
         clock.shift(61 * 60)
         assert is_signed_in(sign_in("Viewer "))
+
+
+# One password hash per attempt
+
+
+class CountingHasher(MD5PasswordHasher):
+    """The test suite's hasher (same algorithm, so the cast's passwords check), counting the
+    hashes computed: checking a password, or hashing one to take as long as checking."""
+
+    hashes = 0
+
+    def encode(self, password, salt):
+        CountingHasher.hashes += 1
+        return super().encode(password, salt)
+
+
+@pytest.fixture
+def hashes(settings):
+    settings.PASSWORD_HASHERS = [f"{__name__}.CountingHasher"]
+    CountingHasher.hashes = 0
+
+    def counted(response) -> int:
+        count, CountingHasher.hashes = CountingHasher.hashes, 0
+        return count
+
+    return counted
+
+
+def test_a_failed_sign_in_costs_one_password_hash(viewer, hashes):
+    assert hashes(sign_in("viewer", WRONG)) == 1
+    assert hashes(sign_in("nobody-of-that-name", WRONG)) == 1
+    assert hashes(sign_in("Viewer", WRONG)) == 1
+    assert is_signed_in(sign_in("viewer", REMOTE_ADDR=ELSEWHERE))
+
+
+def test_a_locked_out_attempt_costs_no_password_hash(viewer, hashes):
+    hashes(lock_out("viewer"))  # the failures' hashes, counted above
+    assert hashes(sign_in("viewer")) == 0

@@ -1,0 +1,71 @@
+"""The French and Spanish catalogues say things as the ILO does: the glossary's terms
+(docs/translating.md)."""
+
+import gettext
+import re
+import unicodedata
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+BASE = Path(settings.BASE_DIR)
+
+
+def catalogue(language: str) -> dict[str, list[str]]:
+    """msgid -> its msgstr (both plural forms for a plural message), from the compiled catalogue;
+    a message with a context is keyed by its msgid alone."""
+    path = BASE / "locale" / language / "LC_MESSAGES" / "django.mo"
+    with path.open("rb") as file:
+        raw = gettext.GNUTranslations(file)._catalog
+    messages: dict[str, list[str]] = {}
+    for key, text in raw.items():
+        msgid = key[0] if isinstance(key, tuple) else key
+        if msgid:
+            messages.setdefault(msgid.split("\x04")[-1], []).append(text)
+    return messages
+
+
+def glossary() -> list[tuple[str, str, str]]:
+    text = (BASE / "docs" / "translating.md").read_text()
+    table = text[text.index("| English |") :].split("\n\n")[0].splitlines()[2:]
+    return [tuple(cell.strip() for cell in row.strip("|").split("|")) for row in table]
+
+
+PLACEHOLDER = re.compile(r"%\([a-z_]+\)[sd]|<[^>]*>")
+
+
+def words(text: str) -> list[str]:
+    """Lower-case words without accents, singular (final -s, then -e, dropped), so that
+    "mandantes" matches "mandante" and "participaciones" matches "participación"."""
+    plain = unicodedata.normalize("NFD", PLACEHOLDER.sub(" ", text))
+    plain = "".join(c for c in plain if not unicodedata.combining(c)).lower()
+    return [re.sub(r"e$", "", re.sub(r"s$", "", w)) for w in re.findall(r"[a-z0-9]+", plain)]
+
+
+def says(text: str, term: str) -> bool:
+    text_words, term_words = words(text), words(term)
+    size = len(term_words)
+    return any(text_words[i : i + size] == term_words for i in range(len(text_words)))
+
+
+def test_the_glossary_has_the_ilo_terms():
+    terms = {english: (french, spanish) for english, french, spanish in glossary()}
+    assert terms["Governing Body"] == ("Conseil d’administration", "Consejo de Administración")
+    assert terms["constituent"] == ("mandant", "mandante")
+    assert len(terms) >= 10
+
+
+@pytest.mark.parametrize(("language", "column"), [("fr", 1), ("es", 2)])
+def test_the_glossarys_english_terms_are_always_said_with_its_terms(language, column):
+    messages = catalogue(language)
+    wrong = []
+    for row in glossary():
+        english, term = row[0], row[column]
+        for msgid, translations in messages.items():
+            if says(msgid, english):
+                wrong += [(english, msgid, t) for t in translations if not says(t, term)]
+    assert wrong == []
+    # The matching allows for plural and case, not for another word.
+    assert says("Les plans-cadres de coopération", "plan-cadre de coopération")
+    assert not says("Engagements des pays", "participation")

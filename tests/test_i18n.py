@@ -210,8 +210,8 @@ def test_a_new_status_without_new_wording_is_worded_in_each_language(editor_clie
     # The English stays the document's language, whatever the editor's page language.
     assert (report.wording, report.wording_fr, report.wording_es) == (
         "Completed",
-        "Achevé",
-        "Completado",
+        "Achevée",
+        "Completada",
     )
 
 
@@ -330,3 +330,35 @@ def test_sign_in_stays_open_in_every_language_when_reading_needs_it(client, sett
     response = client.get("/fr/appendix/")
     assert response.status_code == 302
     assert response["Location"].startswith("/accounts/login/?next=/fr/appendix/")
+
+
+@pytest.mark.django_db
+def test_wordings_made_from_the_old_status_labels_take_the_new_ones():
+    """Statuses agree with "mesure"/"medida": the data migration renames the stored wordings that
+    were the old labels ("Achevé", "Por iniciar"), and leaves the others alone."""
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("actions.migrations.0007_status_labels_agree_with_mesure")
+    reports = list(StatusReport.objects.filter(session__code="GB.340").order_by("pk")[:4])
+    old = [("Achevé", "Completado"), ("Démarrage", "Por iniciar"), ("Achevé/en cours", ""),
+           ("Achevé en 2020", "Completado en 2020")]  # fmt: skip
+    for report, (french, spanish) in zip(reports, old, strict=True):
+        report.wording_fr, report.wording_es = french, spanish
+        report.save()
+
+    migration.rename(apps, None)
+
+    renamed = [
+        StatusReport.objects.values_list("wording_fr", "wording_es").get(pk=report.pk)
+        for report in reports
+    ]
+    assert renamed == [
+        ("Achevée", "Completada"),
+        ("En démarrage", "En fase inicial"),
+        ("Achevée/en cours", ""),
+        ("Achevé en 2020", "Completado en 2020"),
+    ]
+    migration.rename_back(apps, None)
+    assert StatusReport.objects.get(pk=reports[1].pk).wording_es == "Por iniciar"

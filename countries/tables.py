@@ -3,6 +3,8 @@ from django.db.models import F
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from actions.typography import punctuated
+
 from .models import Country, CountryQuerySet, Engagement, EngagementSummary, Kind, NameRank
 
 
@@ -61,7 +63,7 @@ class CountryTable(tables.Table):
 
     def render_kinds(self, record: Country) -> str:
         kinds = self.summary(record).kinds
-        return "; ".join(str(label) for kind, label in Kind.choices if kind in kinds)
+        return punctuated(";").join(str(label) for kind, label in Kind.choices if kind in kinds)
 
     def render_constituents(self, record: Country) -> str:
         summary = self.summary(record)
@@ -77,4 +79,4 @@ class CountryTable(tables.Table):
         for symbol, found in self.summary(record).paragraphs.items():
             label = gettext("para.") if len(found) == 1 else gettext("paras")
             cited.append(f"{symbol}, {label} {', '.join(str(n) for n in sorted(found))}")
-        return "; ".join(cited)
+        return punctuated(";").join(cited)

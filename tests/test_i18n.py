@@ -277,7 +277,7 @@ def test_the_word_appendix_in_french_has_french_headings(client):
         "Échéance",
         "État d’avancement",
     ]
-    assert table.rows[1].cells[0].text.startswith("Volet 1 : ")
+    assert table.rows[1].cells[0].text.startswith("Volet 1\u00a0: ")
     # No French was entered: the English text stands in, and says so.
     assert table.rows[2].cells[0].text.endswith("(Traduction en attente)")
     english = docx.Document(io.BytesIO(client.get("/sessions/GB.340/appendix.docx").content))

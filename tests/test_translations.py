@@ -1,5 +1,5 @@
 """The French and Spanish catalogues say things as the ILO does: the glossary's terms
-(docs/translating.md)."""
+(docs/translating.md) and French typography."""
 
 import gettext
 import re
@@ -69,3 +69,36 @@ def test_the_glossarys_english_terms_are_always_said_with_its_terms(language, co
     # The matching allows for plural and case, not for another word.
     assert says("Les plans-cadres de coopération", "plan-cadre de coopération")
     assert not says("Engagements des pays", "participation")
+
+
+# A character that French typography puts a space before, and what the space must be.
+BEFORE = {";": "\u202f", "!": "\u202f", "?": "\u202f", ":": "\u00a0", "»": "\u00a0"}
+# Where the rule does not apply: placeholders, addresses, times, markup.
+EXEMPT = re.compile(r"%\([a-z_]+\)[sd]|https?://\S*|\b\d{1,2}:\d{2}\b|<[^>]*>|&[a-z]+;")
+
+
+def typography_errors(text: str) -> list[str]:
+    text = EXEMPT.sub("x", text)
+    errors = []
+    for index, char in enumerate(text):
+        if char in BEFORE and (index == 0 or text[index - 1] != BEFORE[char]):
+            errors.append(text[max(0, index - 15) : index + 1])
+        if char == "«" and text[index + 1 : index + 2] != "\u00a0":
+            errors.append(text[index : index + 15])
+    return errors
+
+
+def test_every_french_message_follows_french_typography():
+    wrong = {
+        msgid: errors
+        for msgid, translations in catalogue("fr").items()
+        if (errors := [e for t in translations for e in typography_errors(t)])
+    }
+    assert wrong == {}
+
+
+def test_the_typography_check_finds_what_it_should():
+    assert typography_errors("Légende\u00a0: clé\u202f; «\u00a0mot\u00a0»\u202f?") == []
+    assert len(typography_errors("Légende : clé ; « mot » ?")) == 5
+    assert len(typography_errors("Légende: clé;")) == 2
+    assert typography_errors("Voir https://www.ilo.org/x?a=1 à 10:00 pour %(code)s") == []

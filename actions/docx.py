@@ -36,7 +36,7 @@ def appendix_docx(
     document.core_properties.language = get_language()
     document.add_paragraph(
         gettext("As reported to the %(code)s session (%(period)s)")
-        % {"code": session.code, "period": session.period}
+        % {"code": session.code, "period": session.local_period}
         + (f", {session.document_symbol}" if session.document_symbol else "")
         + (
             "; " + gettext("changes since %(code)s") % {"code": changes.since.code}

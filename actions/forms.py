@@ -136,7 +136,7 @@ class SessionForm(forms.ModelForm):
         if latest and held_in <= latest.held_in:
             raise forms.ValidationError(
                 gettext("A new session comes after the latest one, %(code)s (%(period)s).")
-                % {"code": latest.code, "period": latest.period}
+                % {"code": latest.code, "period": latest.local_period}
             )
         return held_in.replace(day=1)
 

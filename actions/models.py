@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import calendar
 import datetime
+import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -26,7 +27,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import conditional_escape, format_html
-from django.utils.translation import get_language, gettext, ngettext, pgettext_lazy
+from django.utils.translation import get_language, gettext, ngettext, pgettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -85,6 +86,11 @@ def translated_subqueries(name: str, reports: models.QuerySet) -> dict[str, Subq
     }
 
 
+# The month names a session's period is written with, in English (see `local_period`).
+MONTHS = ["January", "February", "March", "April", "May", "June",
+          "July", "August", "September", "October", "November", "December"]  # fmt: skip
+
+
 class SessionQuerySet(models.QuerySet):
     def get_by_natural_key(self, code: str) -> GoverningBodySession:
         return self.get(code=code)
@@ -128,19 +134,21 @@ class GoverningBodySession(models.Model):
     """A session of the ILO Governing Body to which the Office reports on the plan."""
 
     code = models.CharField(
-        max_length=20, unique=True, help_text="As the Office writes it, e.g. GB.340."
+        max_length=20, unique=True, help_text=_("As the Office writes it, e.g. GB.340.")
     )
     held_in = models.DateField(
-        help_text="First day of the month in which the session met or was to meet; "
-        "used to order sessions."
+        help_text=_(
+            "First day of the month in which the session met or was to meet; "
+            "used to order sessions."
+        )
     )
     period = models.CharField(
-        max_length=100, help_text="When the session met, as its documents say it."
+        max_length=100, help_text=_("When the session met, as its documents say it.")
     )
     document_symbol = models.CharField(
         max_length=40,
         blank=True,
-        help_text="Symbol of the document that reports on the plan, e.g. GB.340/INS/6.",
+        help_text=_("Symbol of the document that reports on the plan, e.g. GB.340/INS/6."),
     )
     document_title = models.CharField(max_length=300, blank=True)
     document_date = models.DateField(null=True, blank=True)
@@ -149,7 +157,7 @@ class GoverningBodySession(models.Model):
     published_at = models.DateTimeField(
         null=True,
         blank=True,
-        help_text="When the statuses for this session were published; they are frozen since.",
+        help_text=_("When the statuses for this session were published; they are frozen since."),
     )
     published_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -163,7 +171,7 @@ class GoverningBodySession(models.Model):
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = "Governing Body session"
+        verbose_name = _("Governing Body session")
         ordering = ["held_in"]
         constraints = [
             models.CheckConstraint(
@@ -184,6 +192,19 @@ class GoverningBodySession(models.Model):
 
     def natural_key(self) -> tuple[str]:
         return (self.code,)
+
+    @property
+    def local_period(self) -> str:
+        """The period in the page's language, from the month names the document writes it with:
+        "October-November 2020", "octobre-novembre 2020", "octubre-noviembre de 2020"."""
+        match = re.fullmatch(r"([A-Z][a-z]+)(?:[-–]([A-Z][a-z]+))? (\d{4})", self.period)
+        if not match or not set(match.groups()[:2]) - {None} <= set(MONTHS):
+            return self.period
+        first, last, year = match.groups()
+        months = [datetime.date(int(year), MONTHS.index(name) + 1, 1) for name in (first, last)
+                  if name]  # fmt: skip
+        formatted = date_format(months[-1], "YEAR_MONTH_FORMAT")
+        return f"{date_format(months[0], 'F')}-{formatted}" if last else formatted
 
     @property
     def is_published(self) -> bool:
@@ -248,9 +269,15 @@ class GoverningBodySession(models.Model):
     def publish(self, by) -> None:
         """Freeze the session's statuses and make them the public record."""
         if not self.is_draft:
-            raise SessionError(f"{self.code} is {self.state.lower()}: it cannot be published.")
+            raise SessionError(
+                gettext("%(code)s is %(state)s: it cannot be published.")
+                % {"code": self.code, "state": self.state_label.lower()}
+            )
         if not self.status_reports.exists():
-            raise SessionError(f"{self.code} has no statuses yet: there is nothing to publish.")
+            raise SessionError(
+                gettext("%(code)s has no statuses yet: there is nothing to publish.")
+                % {"code": self.code}
+            )
         self.published_at = timezone.now()
         self.published_by = by
         self._change_reason = "Published"
@@ -267,24 +294,24 @@ class PlanQuerySet(models.QuerySet):
 
 
 class Plan(models.Model):
-    code = models.SlugField(max_length=40, unique=True, help_text="Short code, e.g. 2019-20.")
+    code = models.SlugField(max_length=40, unique=True, help_text=_("Short code, e.g. 2019-20."))
     title = models.CharField(max_length=300)
-    title_fr = models.CharField("title (French)", max_length=300, blank=True)
-    title_es = models.CharField("title (Spanish)", max_length=300, blank=True)
+    title_fr = models.CharField(_("title (French)"), max_length=300, blank=True)
+    title_es = models.CharField(_("title (Spanish)"), max_length=300, blank=True)
     endorsed_at = models.ForeignKey(
         GoverningBodySession,
         on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="plans_endorsed",
-        help_text="The session whose Governing Body endorsed the plan.",
+        help_text=_("The session whose Governing Body endorsed the plan."),
     )
 
     objects = PlanQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "plan of action"
-        verbose_name_plural = "plans of action"
+        verbose_name = _("plan of action")
+        verbose_name_plural = _("plans of action")
         ordering = ["code"]
 
     def __str__(self) -> str:
@@ -303,8 +330,8 @@ class Component(models.Model):
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="components")
     number = models.PositiveSmallIntegerField()
     title = models.TextField()
-    title_fr = models.TextField("title (French)", blank=True)
-    title_es = models.TextField("title (Spanish)", blank=True)
+    title_fr = models.TextField(_("title (French)"), blank=True)
+    title_es = models.TextField(_("title (Spanish)"), blank=True)
 
     objects = ComponentQuerySet.as_manager()
 
@@ -348,7 +375,7 @@ class Unit(models.Model):
     objects = UnitQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "responsible unit"
+        verbose_name = _("responsible unit")
         ordering = ["code"]
 
     def __str__(self) -> str:
@@ -494,14 +521,16 @@ class ActionItemQuerySet(models.QuerySet):
 class ActionItem(models.Model):
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="action_items")
     component = models.ForeignKey(Component, on_delete=models.PROTECT, related_name="action_items")
-    number = models.PositiveSmallIntegerField("No.")
-    text = models.TextField("action item")
-    text_fr = models.TextField("action item (French)", blank=True)
-    text_es = models.TextField("action item (Spanish)", blank=True)
+    number = models.PositiveSmallIntegerField(_("No."))
+    text = models.TextField(_("action item"))
+    text_fr = models.TextField(_("action item (French)"), blank=True)
+    text_es = models.TextField(_("action item (Spanish)"), blank=True)
     due_by = models.CharField(
-        "due by", max_length=100, help_text="The “Due by” wording of the document, verbatim."
+        "due by", max_length=100, help_text=_("The “Due by” wording of the document, verbatim.")
     )
-    due_date = models.DateField(help_text="The last day that the “Due by” wording allows.")
+    due_date = models.DateField(
+        _("due date"), help_text=_("The last day that the “Due by” wording allows.")
+    )
     responsible_units = models.ManyToManyField(Unit, blank=True, related_name="action_items")
 
     objects = ActionItemQuerySet.as_manager()
@@ -532,7 +561,7 @@ class ActionItem(models.Model):
         from django.core.exceptions import ValidationError
 
         if self.component_id and self.plan_id and self.component.plan_id != self.plan_id:
-            raise ValidationError({"component": "The component belongs to another plan."})
+            raise ValidationError({"component": gettext("The component belongs to another plan.")})
 
     def audit_trail(self) -> list[HistoryEntry]:
         """Every recorded change to the item, its status reports and progress updates, newest
@@ -542,6 +571,11 @@ class ActionItem(models.Model):
                 self.history.select_related("history_user").order_by("history_date"),
                 lambda r: gettext("Action item"),
                 ["text", "due_by", "due_date"],
+                actions=lambda: {
+                    "+": pgettext("action item", "created"),
+                    "~": pgettext("action item", "changed"),
+                    "-": pgettext("action item", "deleted"),
+                },
             ),
             *history_entries(
                 StatusReport.history.filter(action_item_id=self.pk)
@@ -549,6 +583,11 @@ class ActionItem(models.Model):
                 .order_by("history_date"),
                 lambda r: gettext("Status for %(code)s") % {"code": r.session.code},
                 ["status", "wording", "narrative"],
+                actions=lambda: {
+                    "+": pgettext("status", "created"),
+                    "~": pgettext("status", "changed"),
+                    "-": pgettext("status", "deleted"),
+                },
             ),
             *history_entries(
                 ProgressUpdate.history.filter(action_item_id=self.pk)
@@ -556,6 +595,11 @@ class ActionItem(models.Model):
                 .order_by("history_date"),
                 lambda r: gettext("Progress update of %(date)s") % {"date": date_format(r.date)},
                 ["date", "narrative", "evidence_url"],
+                actions=lambda: {
+                    "+": pgettext("progress update", "created"),
+                    "~": pgettext("progress update", "changed"),
+                    "-": pgettext("progress update", "deleted"),
+                },
             ),
         ]
         return sorted(entries, key=lambda entry: entry.when, reverse=True)
@@ -579,8 +623,11 @@ class ActionItem(models.Model):
         """
         if not session.accepts_edits_by(by):
             raise SessionError(
-                f"{session.code} is {session.state.lower()}: its statuses can no longer be "
-                "changed (a superuser can correct a published one)."
+                gettext(
+                    "%(code)s is %(state)s: its statuses can no longer be changed (a superuser "
+                    "can correct a published one)."
+                )
+                % {"code": session.code, "state": session.state_label.lower()}
             )
         report = self.status_reports.filter(session=session).first()
         if report is not None:
@@ -677,7 +724,8 @@ class Paragraph(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.session.document_symbol or self.session.code}, para. {self.number}"
+        symbol = self.session.document_symbol or self.session.code
+        return f"{symbol}, {gettext('para.')} {self.number}"
 
     def natural_key(self) -> tuple[str, int]:
         return (*self.session.natural_key(), self.number)
@@ -713,20 +761,20 @@ class StatusReport(models.Model):
     session = models.ForeignKey(
         GoverningBodySession, on_delete=models.PROTECT, related_name="status_reports"
     )
-    status = models.CharField(max_length=20, choices=Status.choices)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices)
     wording = models.CharField(
-        max_length=500, help_text="The status as the document words it, verbatim."
+        _("wording"), max_length=500, help_text=_("The status as the document words it, verbatim.")
     )
-    wording_fr = models.CharField("wording (French)", max_length=500, blank=True)
-    wording_es = models.CharField("wording (Spanish)", max_length=500, blank=True)
-    narrative = models.TextField(blank=True)
-    narrative_fr = models.TextField("narrative (French)", blank=True)
-    narrative_es = models.TextField("narrative (Spanish)", blank=True)
+    wording_fr = models.CharField(_("wording (French)"), max_length=500, blank=True)
+    wording_es = models.CharField(_("wording (Spanish)"), max_length=500, blank=True)
+    narrative = models.TextField(_("narrative"), blank=True)
+    narrative_fr = models.TextField(_("narrative (French)"), blank=True)
+    narrative_es = models.TextField(_("narrative (Spanish)"), blank=True)
     paragraphs = models.ManyToManyField(
         Paragraph,
         blank=True,
         related_name="status_reports",
-        help_text="Paragraphs of the session's document that report on the item.",
+        help_text=_("Paragraphs of the session's document that report on the item."),
     )
     # Optimistic locking: an edit names the version it started from and is refused if another
     # edit has been saved since (see `record`).
@@ -833,11 +881,11 @@ class ProgressUpdate(models.Model):
         GoverningBodySession,
         on_delete=models.PROTECT,
         related_name="progress_updates",
-        help_text="The Governing Body session this update reports to.",
+        help_text=_("The Governing Body session this update reports to."),
     )
-    date = models.DateField(default=timezone.localdate)
-    narrative = models.TextField(max_length=2000)
-    evidence_url = models.URLField("evidence link", max_length=500, blank=True)
+    date = models.DateField(_("date"), default=timezone.localdate)
+    narrative = models.TextField(_("narrative"), max_length=2000)
+    evidence_url = models.URLField(_("evidence link"), max_length=500, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="progress_updates"
@@ -877,8 +925,10 @@ class HistoryEntry:
     changes: list[Change]
 
 
-def history_entries(records, label, fields: list[str]) -> list[HistoryEntry]:
-    """Turn historical rows (oldest first) into entries with before → after per changed field."""
+def history_entries(records, label, fields: list[str], actions) -> list[HistoryEntry]:
+    """Turn historical rows (oldest first) into entries with before → after per changed field;
+    `actions()` gives "created", "changed" and "deleted" agreeing with the records' subject."""
+    verbs = actions()
     previous: dict[int, Any] = {}
     entries = []
     for record in records:
@@ -900,14 +950,24 @@ def history_entries(records, label, fields: list[str]) -> list[HistoryEntry]:
                 when=record.history_date,
                 who=str(record.history_user) if record.history_user else gettext("System"),
                 what=label(record),
-                action={"+": gettext("created"), "~": gettext("changed"), "-": gettext("deleted")}[
-                    record.history_type
-                ],
-                reason=record.history_change_reason or "",
+                action=verbs[record.history_type],
+                reason=display_reason(record.history_change_reason or ""),
                 changes=changes,
             )
         )
     return entries
+
+
+def display_reason(reason: str) -> str:
+    """A recorded reason in the page's language when the application wrote it (carrying a
+    session over, loading the document); editors' reasons are shown as they wrote them."""
+    if match := re.fullmatch(r"Carried over from (GB\.\d+)", reason):
+        return gettext("Carried over from %(code)s") % {"code": match.group(1)}
+    if match := re.fullmatch(r"Loaded from (\S+)", reason):
+        return gettext("Loaded from the document’s data (%(source)s)") % {"source": match.group(1)}
+    if match := re.fullmatch(r"Updated from (\S+)", reason):
+        return gettext("Updated from the document’s data (%(source)s)") % {"source": match.group(1)}
+    return reason
 
 
 def display_value(record, name: str) -> str:
@@ -928,31 +988,35 @@ class KeyFigure(models.Model):
     """A figure the document states, shown with the paragraph (or footnote) that states it."""
 
     code = models.SlugField(max_length=40, unique=True)
-    order = models.PositiveSmallIntegerField(help_text="Position among the key figures.")
+    order = models.PositiveSmallIntegerField(help_text=_("Position among the key figures."))
     value = models.CharField(
-        max_length=40, help_text="The figure as the document writes it, e.g. “US$73 million”."
+        max_length=40, help_text=_("The figure as the document writes it, e.g. “US$73 million”.")
     )
-    value_fr = models.CharField("value (French)", max_length=40, blank=True)
-    value_es = models.CharField("value (Spanish)", max_length=40, blank=True)
-    label = models.CharField(max_length=300, help_text="What the figure counts, after the value.")
-    label_fr = models.CharField("label (French)", max_length=300, blank=True)
-    label_es = models.CharField("label (Spanish)", max_length=300, blank=True)
+    value_fr = models.CharField(_("value (French)"), max_length=40, blank=True)
+    value_es = models.CharField(_("value (Spanish)"), max_length=40, blank=True)
+    label = models.CharField(
+        max_length=300, help_text=_("What the figure counts, after the value.")
+    )
+    label_fr = models.CharField(_("label (French)"), max_length=300, blank=True)
+    label_es = models.CharField(_("label (Spanish)"), max_length=300, blank=True)
     paragraph = models.ForeignKey(Paragraph, on_delete=models.PROTECT, related_name="key_figures")
     footnote = models.PositiveSmallIntegerField(
-        null=True, blank=True, help_text="The paragraph's footnote that states it, if any."
+        null=True, blank=True, help_text=_("The paragraph's footnote that states it, if any.")
     )
-    quote = models.TextField(help_text="The sentence that states the figure, verbatim.")
+    quote = models.TextField(help_text=_("The sentence that states the figure, verbatim."))
     quote_fr = models.TextField(
-        "quote (French)", blank=True, help_text="The sentence in the document's French version."
+        "quote (French)", blank=True, help_text=_("The sentence in the document's French version.")
     )
     quote_es = models.TextField(
-        "quote (Spanish)", blank=True, help_text="The sentence in the document's Spanish version."
+        "quote (Spanish)",
+        blank=True,
+        help_text=_("The sentence in the document's Spanish version."),
     )
 
     objects = KeyFigureQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "key figure"
+        verbose_name = _("key figure")
         ordering = ["order", "code"]
         constraints = [
             models.CheckConstraint(

@@ -121,13 +121,13 @@ class NameRank(models.Func):
 
 
 class Country(models.Model):
-    code = CountryField(unique=True, help_text="ISO 3166-1 alpha-2 code.")
+    code = CountryField(unique=True, help_text=_("ISO 3166-1 alpha-2 code."))
     region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="countries")
 
     objects = CountryQuerySet.as_manager()
 
     class Meta:
-        verbose_name_plural = "countries"
+        verbose_name_plural = _("countries")
         ordering = ["code"]
 
     def __str__(self) -> str:
@@ -250,10 +250,10 @@ class Engagement(models.Model):
     country = models.ForeignKey(Country, on_delete=models.CASCADE, related_name="engagements")
     kind = models.CharField(max_length=30, choices=Kind.choices)
     government = models.BooleanField(default=False)
-    workers = models.BooleanField("workers' organizations", default=False)
-    employers = models.BooleanField("employers' organizations", default=False)
+    workers = models.BooleanField(_("workers' organizations"), default=False)
+    employers = models.BooleanField(_("employers' organizations"), default=False)
     year = models.PositiveSmallIntegerField(null=True, blank=True)
-    date = models.DateField(null=True, blank=True, help_text="Where the source gives a date.")
+    date = models.DateField(null=True, blank=True, help_text=_("Where the source gives a date."))
     description = models.TextField()
     source_paragraph = models.ForeignKey(
         Paragraph,

@@ -102,3 +102,85 @@ def test_the_typography_check_finds_what_it_should():
     assert len(typography_errors("Légende : clé ; « mot » ?")) == 5
     assert len(typography_errors("Légende: clé;")) == 2
     assert typography_errors("Voir https://www.ilo.org/x?a=1 à 10:00 pour %(code)s") == []
+
+
+def visible(html: str) -> str:
+    """The page's text as read, without markup (entities kept as typed)."""
+    html = re.sub(r"<(script|style)\b.*?</\1>", " ", html, flags=re.S)
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+
+
+@pytest.mark.django_db
+def test_the_history_is_written_in_the_pages_language(client, editor):
+    from actions.models import ActionItem, GoverningBodySession
+
+    item = ActionItem.objects.get(number=1)
+    item.due_by = "End of 2020"
+    item._change_reason = "Typo"
+    item.save()
+    session = GoverningBodySession.objects.create(
+        code="GB.341", held_in="2021-03-01", period="March 2021"
+    )
+    session.carry_over(by=editor)
+
+    french = visible(client.get("/fr/actions/1/").content.decode())
+    assert "Mesure modifiée" in french  # the verb agrees with "mesure"
+    assert "Échéance" in french or "date d’échéance" in french.lower()
+    assert "Chargé à partir des données du document" in french
+    assert "Loaded from" not in french
+    spanish = visible(client.get("/es/actions/1/").content.decode())
+    assert "Medida modificada" in spanish
+    assert "Cargado a partir de los datos del documento" in spanish
+    english = visible(client.get("/actions/1/").content.decode())
+    assert "Action item changed" in english
+    assert "Loaded from the document’s data" in english
+
+
+@pytest.mark.django_db
+def test_a_carried_over_status_says_so_in_the_pages_language(editor):
+    from django.utils import translation
+
+    from actions.models import ActionItem, GoverningBodySession, display_reason
+
+    GoverningBodySession.objects.create(
+        code="GB.341", held_in="2021-03-01", period="March 2021"
+    ).carry_over(by=editor)
+    report = ActionItem.objects.get(number=1).status_reports.get(session__code="GB.341")
+    reason = report.history.get().history_change_reason
+    assert reason == "Carried over from GB.340"
+    with translation.override("fr"):
+        assert display_reason(reason) == "Repris de la session GB.340"
+    with translation.override("es"):
+        assert display_reason(reason) == "Trasladado de la reunión GB.340"
+    # What an editor wrote stays as written.
+    assert display_reason("Loaded from the minutes, see note") == (
+        "Loaded from the minutes, see note"
+    )
+
+
+@pytest.mark.django_db
+def test_session_periods_are_written_in_the_pages_language(client):
+    assert "octobre-novembre 2020" in client.get("/fr/sessions/").content.decode()
+    assert "octubre-noviembre de 2020" in client.get("/es/sessions/").content.decode()
+    assert "October-November 2020" in client.get("/sessions/").content.decode()
+    french = visible(client.get("/fr/actions/1/").content.decode())
+    assert "GB.340, octobre-novembre 2020" in french
+    assert "October" not in french
+    # Paragraphs are cited as the French documents cite them.
+    assert "GB.340/INS/6, paragr. 40" in french
+    assert "para. 40" in client.get("/actions/1/").content.decode()
+
+
+@pytest.mark.django_db
+def test_a_sessions_refusal_is_written_in_the_pages_language():
+    from django.utils import translation
+
+    from actions.models import GoverningBodySession, SessionError
+
+    published = GoverningBodySession.objects.get(code="GB.340")
+    with translation.override("fr"), pytest.raises(SessionError) as refusal:
+        published.publish(by=None)
+    assert str(refusal.value) == (
+        "La session GB.340 est dans l’état «\u00a0publiée\u00a0»\u00a0: elle ne peut pas être "
+        "publiée."
+    )

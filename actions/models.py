@@ -184,8 +184,8 @@ class GoverningBodySession(models.Model):
         ]
 
     def __str__(self) -> str:
-        suffix = " (cancelled)" if self.cancelled else ""
-        return f"{self.code}, {self.period}{suffix}"
+        suffix = f" {gettext('(cancelled)')}" if self.cancelled else ""
+        return f"{self.code}, {self.local_period}{suffix}"
 
     def get_absolute_url(self) -> str:
         return reverse("actions:session", args=[self.code])
@@ -526,7 +526,7 @@ class ActionItem(models.Model):
     text_fr = models.TextField(_("action item (French)"), blank=True)
     text_es = models.TextField(_("action item (Spanish)"), blank=True)
     due_by = models.CharField(
-        "due by", max_length=100, help_text=_("The “Due by” wording of the document, verbatim.")
+        _("due by"), max_length=100, help_text=_("The “Due by” wording of the document, verbatim.")
     )
     due_date = models.DateField(
         _("due date"), help_text=_("The last day that the “Due by” wording allows.")
@@ -911,6 +911,7 @@ class Change:
     field: str
     before: str
     after: str
+    english: bool = False  # the values are the document's English (text, wording…)
 
 
 @dataclass
@@ -938,6 +939,7 @@ def history_entries(records, label, fields: list[str], actions) -> list[HistoryE
                 field=str(record.instance_type._meta.get_field(name).verbose_name),
                 before=display_value(before, name) if before else "",
                 after=display_value(record, name),
+                english=is_english_text(record.instance_type._meta.get_field(name)),
             )
             for name in fields
             if before is None or getattr(before, name) != getattr(record, name)
@@ -970,9 +972,18 @@ def display_reason(reason: str) -> str:
     return reason
 
 
+def is_english_text(field) -> bool:
+    """Whether a field holds the document's English words (not a status, a date or a link)."""
+    return isinstance(field, models.CharField | models.TextField) and not (
+        field.choices or isinstance(field, models.URLField)
+    )
+
+
 def display_value(record, name: str) -> str:
     display = getattr(record, f"get_{name}_display", None)
     value = display() if display else getattr(record, name)
+    if isinstance(value, datetime.date):
+        return date_format(value)
     return "" if value is None else str(value)
 
 
@@ -1005,10 +1016,12 @@ class KeyFigure(models.Model):
     )
     quote = models.TextField(help_text=_("The sentence that states the figure, verbatim."))
     quote_fr = models.TextField(
-        "quote (French)", blank=True, help_text=_("The sentence in the document's French version.")
+        _("quote (French)"),
+        blank=True,
+        help_text=_("The sentence in the document's French version."),
     )
     quote_es = models.TextField(
-        "quote (Spanish)",
+        _("quote (Spanish)"),
         blank=True,
         help_text=_("The sentence in the document's Spanish version."),
     )

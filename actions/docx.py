@@ -10,7 +10,16 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Pt
 
 from .changes import SessionChanges
-from .models import ActionItem, GoverningBodySession, LocalText, Plan, localized
+from .models import (
+    ActionItem,
+    GoverningBodySession,
+    LocalText,
+    Plan,
+    content_mostly_english,
+    localized,
+)
+from .templatetags.pending import pending_message
+from .typography import punctuated
 
 
 def appendix_docx(
@@ -29,8 +38,8 @@ def appendix_docx(
     heading.add_run(gettext("Appendix")).bold = True
     heading.alignment = WD_ALIGN_PARAGRAPH.RIGHT
     title = document.add_paragraph()
-    plan_title = localized(plan, "title")
-    title.add_run(gettext("Status of the %(title)s") % {"title": plan_title}).bold = True
+    plan_title = plan.status_heading
+    title.add_run(plan_title).bold = True
     mark_pending(title, plan_title)
     title.alignment = WD_ALIGN_PARAGRAPH.CENTER
     document.core_properties.language = get_language()
@@ -39,11 +48,14 @@ def appendix_docx(
         % {"code": session.code, "period": session.local_period}
         + (f", {session.document_symbol}" if session.document_symbol else "")
         + (
-            "; " + gettext("changes since %(code)s") % {"code": changes.since.code}
+            punctuated(";") + gettext("changes since %(code)s") % {"code": changes.since.code}
             if changes
             else ""
         )
     )
+
+    if content_mostly_english():
+        document.add_paragraph().add_run(pending_message()).italic = True
 
     headers = [gettext("Action item"), gettext("Due by"), gettext("Status")]
     if changes:
@@ -61,8 +73,9 @@ def appendix_docx(
             row = table.add_row().cells
             merged = row[0].merge(row[-1])
             merged.text = ""
-            merged.paragraphs[0].add_run(item.component.heading).bold = True
-            mark_pending(merged.paragraphs[0], localized(item.component, "title"))
+            heading = item.component.heading
+            merged.paragraphs[0].add_run(heading).bold = True
+            mark_pending(merged.paragraphs[0], heading)
         row = table.add_row().cells
         text, wording = localized(item, "text"), localized(item, "session_wording")
         row[0].text = f"{item.number}. {text}"
@@ -79,6 +92,7 @@ def appendix_docx(
 
 
 def mark_pending(paragraph, text: LocalText) -> None:
-    """Say, as the pages do, that English stands in for a missing translation."""
-    if text.pending:
+    """Say, as the pages do, that English stands in for a missing translation (where most texts
+    are translated: otherwise the notice at the top says it once)."""
+    if text.pending and not content_mostly_english():
         paragraph.add_run(f" ({gettext('Translation pending')})").italic = True

@@ -5,6 +5,7 @@ from __future__ import annotations
 import calendar
 import datetime
 import re
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -27,7 +28,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import conditional_escape, format_html
-from django.utils.translation import get_language, gettext, ngettext, pgettext, pgettext_lazy
+from django.utils.translation import (
+    get_language,
+    gettext,
+    ngettext,
+    override,
+    pgettext,
+    pgettext_lazy,
+)
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -60,11 +68,53 @@ class LocalText(str):
     def __html__(self) -> str:
         if not self.pending:
             return conditional_escape(self.text)
+        return format_html('<span lang="en">{}</span>{}', self.text, self.pending_mark())
+
+    def pending_mark(self) -> str:
+        """The "Translation pending" badge after an isolated English passage; none where the
+        page's content is mostly English (one notice at the top says so instead)."""
+        if not self.pending or content_mostly_english():
+            return ""
         return format_html(
-            '<span lang="en">{}</span> <span class="translation-pending">{}</span>',
-            self.text,
-            gettext("Translation pending"),
+            ' <span class="translation-pending">{}</span>', gettext("Translation pending")
         )
+
+
+# Per request (reset when one starts, see actions.apps): whether the plan's texts are mostly
+# untranslated in a language.
+_mostly_english: ContextVar[dict[str, bool] | None] = ContextVar("mostly_english", default=None)
+
+
+def content_mostly_english(language: str | None = None) -> bool:
+    """Whether most action items have no text in `language` (default: the active one) yet, so
+    that pages say so once instead of marking every passage. One query, once per request."""
+    language = language or get_language()
+    if language not in CONTENT_LANGUAGES:
+        return False
+    memo = _mostly_english.get()
+    if memo is None:
+        memo = {}
+        _mostly_english.set(memo)
+    if language not in memo:
+        counts = ActionItem.objects.aggregate(
+            items=Count("pk"), translated=Count("pk", filter=~Q(**{f"text_{language}": ""}))
+        )
+        memo[language] = counts["translated"] * 2 < counts["items"]
+    return memo[language]
+
+
+def forget_mostly_english(**kwargs) -> None:
+    _mostly_english.set(None)
+
+
+def in_one_language(text: LocalText, message) -> LocalText:
+    """`message()` (a string built around `text`) wholly in one language: in the page's when
+    `text` is translated, else wholly in English and marked pending ("Status of the Office Plan
+    of Action…", not "État d'avancement du Office Plan of Action…")."""
+    if not text.pending:
+        return LocalText(message())
+    with override("en"):
+        return LocalText(message(), pending=True)
 
 
 def localized(obj: object, field: str) -> LocalText:
@@ -320,6 +370,14 @@ class Plan(models.Model):
     def natural_key(self) -> tuple[str]:
         return (self.code,)
 
+    @property
+    def status_heading(self) -> LocalText:
+        """ "Status of the <title>", wholly in one language (see `in_one_language`)."""
+        title = localized(self, "title")
+        return in_one_language(
+            title, lambda: gettext("Status of the %(title)s") % {"title": title.text}
+        )
+
 
 class ComponentQuerySet(models.QuerySet):
     def get_by_natural_key(self, plan_code: str, number: int) -> Component:
@@ -351,12 +409,17 @@ class Component(models.Model):
         return (*self.plan.natural_key(), self.number)
 
     @property
-    def heading(self) -> str:
-        """ "Component 1: title" in the active language, as a plain string."""
-        return gettext("Component %(number)s: %(title)s") % {
-            "number": self.number,
-            "title": localized(self, "title"),
-        }
+    def heading(self) -> LocalText:
+        """ "Component 1: title" wholly in the active language, or wholly in English while the
+        title is not translated."""
+        title = localized(self, "title")
+        return in_one_language(
+            title,
+            lambda: (
+                gettext("Component %(number)s: %(title)s")
+                % {"number": self.number, "title": title.text}
+            ),
+        )
 
     natural_key.dependencies = ["actions.plan"]
 

@@ -116,8 +116,16 @@ def test_an_address_without_a_prefix_is_english_whatever_the_browser_asks(client
     assert '<html lang="en">' in html
 
 
+NOTICE = {
+    "fr": "Les textes du plan d’action sont affichés en anglais jusqu’à la saisie de leur version "
+    "française.",
+    "es": "Los textos del plan de acción se muestran en inglés hasta que se introduzca su versión "
+    "española.",
+}
+
+
 @pytest.mark.django_db
-def test_content_shows_in_french_or_in_english_marked_pending(client):
+def test_content_shows_in_french_or_in_english_marked_as_english(client):
     item = ActionItem.objects.get(number=1)
     item.text_fr = "Texte français de la mesure 1, saisi par le personnel."
     item.save()
@@ -129,15 +137,18 @@ def test_content_shows_in_french_or_in_english_marked_pending(client):
     assert "Texte français de la mesure 1, saisi par le personnel." in french
     assert "Titre français du volet 1" in french
 
+    # The plan's texts are mostly English yet: one notice says so at the top of the page, and
+    # each English passage is marked as English for screen readers, without a badge.
     other = ActionItem.objects.get(number=2)
     french = page(client, "/fr/actions/2/")
-    pending = f'<span lang="en">{escape(other.text)}</span> <span class="translation-pending">'
-    assert pending + "Traduction en attente</span>" in french
+    assert f'<span lang="en">{escape(other.text)}</span>' in french
+    assert french.count(NOTICE["fr"]) == 1
+    assert "translation-pending" not in french
 
     spanish = page(client, "/es/actions/1/")
     assert "Texte français" not in spanish
     assert f'<span lang="en">{escape(item.text)}</span>' in spanish
-    assert "Traducción pendiente" in spanish
+    assert spanish.count(NOTICE["es"]) == 1
 
     # In an attribute, the text alone: markup there would break the page.
     dashboard = page(client, "/es/")
@@ -146,6 +157,46 @@ def test_content_shows_in_french_or_in_english_marked_pending(client):
     english = page(client, "/actions/1/")
     assert escape(item.text) in english
     assert "translation-pending" not in english
+    assert "pending-notice" not in english
+
+
+@pytest.mark.django_db
+def test_the_pending_notice_is_shown_once_instead_of_a_badge_per_cell(client):
+    appendix = page(client, "/fr/appendix/")
+    assert appendix.count(NOTICE["fr"]) == 1
+    assert "Traduction en attente" not in appendix
+    assert appendix.count('lang="en"') > 10
+
+    # Once most texts are translated, the few English passages left are badged, and the notice
+    # goes.
+    ActionItem.objects.exclude(number=2).update(text_fr="Texte traduit")
+    appendix = page(client, "/fr/appendix/")
+    assert NOTICE["fr"] not in appendix
+    other = ActionItem.objects.get(number=2)
+    assert (
+        f'<span lang="en">{escape(other.text)}</span> <span class="translation-pending">'
+        "Traduction en attente</span>"
+    ) in appendix
+    # Not in Spanish, where nothing is translated.
+    assert "Traducción pendiente" not in page(client, "/es/appendix/")
+
+
+@pytest.mark.django_db
+def test_a_title_is_wholly_in_one_language(client):
+    plan = ActionItem.objects.get(number=1).plan
+    appendix = page(client, "/fr/appendix/")
+    assert f'<h1><span lang="en">Status of the {escape(plan.title)}</span></h1>' in appendix
+    assert "État d’avancement du" not in appendix
+    component = Component.objects.get(number=1)
+    assert f'<span lang="en">Component 1: {escape(component.title)}</span>' in appendix
+
+    plan.title_fr = "Plan d’action du Bureau sur la réforme du système des Nations Unies"
+    plan.save()
+    appendix = page(client, "/fr/appendix/")
+    assert (
+        "<h1>État d’avancement du Plan d’action du Bureau sur la réforme du système des Nations "
+        "Unies</h1>"
+    ) in appendix
 
 
 @pytest.mark.django_db
@@ -277,9 +328,11 @@ def test_the_word_appendix_in_french_has_french_headings(client):
         "Échéance",
         "État d’avancement",
     ]
-    assert table.rows[1].cells[0].text.startswith("Volet 1\u00a0: ")
-    # No French was entered: the English text stands in, and says so.
-    assert table.rows[2].cells[0].text.endswith("(Traduction en attente)")
+    # No French was entered: the English text stands in, headings wholly in English, and a
+    # notice says so once.
+    assert table.rows[1].cells[0].text.startswith("Component 1: ")
+    assert "(Traduction en attente)" not in table.rows[2].cells[0].text
+    assert NOTICE["fr"] in text
     english = docx.Document(io.BytesIO(client.get("/sessions/GB.340/appendix.docx").content))
     assert [cell.text for cell in english.tables[0].rows[0].cells] == [
         "Action item",

@@ -306,7 +306,10 @@ def test_an_editor_enrols_in_their_language(
 
 @pytest.mark.parametrize(
     ("language", "text"),
-    [("fr", "Connexion à deux facteurs"), ("es", "Inicio de sesión con autenticación de dos factores")],
+    [
+        ("fr", "Connexion à deux facteurs"),
+        ("es", "Inicio de sesión con autenticación de dos factores"),
+    ],
 )
 def test_the_code_page_in_french_and_spanish(client, enrolled_editor, language, text):
     response = client.post(f"/{language}{LOGIN}", {"login": "editor", "password": PASSWORD})

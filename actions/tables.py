@@ -16,7 +16,9 @@ class AppendixTable(tables.Table):
     component = tables.Column(verbose_name=_("Component"), order_by=("component__number", "number"))
     number = tables.Column(verbose_name=_("No."), linkify=True)
     text = tables.Column(verbose_name=_("Action item"))
-    due_by = tables.Column(verbose_name=_("Due by"), order_by=("due_date", "number"))
+    due_by = tables.Column(
+        verbose_name=_("Due by"), order_by=("due_date", "number"), attrs={"td": {"lang": "en"}}
+    )
     current_wording = tables.TemplateColumn(
         template_name="actions/_status_cell.html",
         verbose_name=_("Status"),

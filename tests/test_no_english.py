@@ -131,3 +131,16 @@ def test_the_check_sees_english_but_not_what_is_marked_english():
 def test_french_editors_pages_set_french_punctuation(editor_client, gb341, path):
     text = visible_text(editor_client.get(f"/fr{path}").content.decode())
     assert re.findall(r".{0,20}(?: [:;!?»]|« |\w[;!?])", text) == []
+
+
+@pytest.mark.django_db
+def test_the_documents_due_by_wording_is_marked_english(client):
+    from django.utils.html import escape
+
+    from actions.models import ActionItem
+
+    item = ActionItem.objects.get(number=1)
+    due_by = f'<span lang="en">{escape(item.due_by)}</span>'
+    assert due_by in client.get("/fr/actions/1/").content.decode()
+    assert due_by in client.get("/es/sessions/GB.340/").content.decode()
+    assert f"<dd>{escape(item.due_by)}" in client.get("/actions/1/").content.decode()

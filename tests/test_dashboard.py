@@ -14,9 +14,7 @@ from countries.models import Engagement, Region
 
 pytestmark = pytest.mark.django_db
 
-SOURCE = (
-    Path(settings.BASE_DIR).parent / "shared" / "source" / "GB.340-INS-6_update-on-UN-reform.txt"
-)
+SOURCE = Path(settings.BASE_DIR) / "docs" / "source" / "GB.340-INS-6.txt"
 
 
 def row_cells(page: str, header: str) -> list[str]:

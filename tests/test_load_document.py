@@ -22,9 +22,7 @@ from countries.models import Country, Engagement, Kind, Region
 
 pytestmark = pytest.mark.django_db
 
-SOURCE = (
-    Path(settings.BASE_DIR).parent / "shared" / "source" / "GB.340-INS-6_update-on-UN-reform.txt"
-)
+SOURCE = Path(settings.BASE_DIR) / "docs" / "source" / "GB.340-INS-6.txt"
 
 # The Appendix of GB.340/INS/6: number -> (component, "Due by", due date, Status wording, status).
 APPENDIX = {

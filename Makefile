@@ -70,8 +70,19 @@ tests/oidc/node_modules/.installed: tests/oidc/package-lock.json
 
 oidc-provider: tests/oidc/node_modules/.installed
 
+# The browser tests (tests/browser/) drive the Chromium that scripts/find-chromium finds or
+# installs, exported as CHROMIUM; without one it stops and names the command to run.
+# `make test BROWSER=0` leaves them out on purpose, and says so last.
+BROWSER ?= 1
 test: install oidc-provider
-	$(TEST_ENV) $(BIN)/pytest $(PYTEST_ARGS)
+ifeq ($(BROWSER),0)
+	$(TEST_ENV) $(BIN)/pytest -m "not browser" $(PYTEST_ARGS); status=$$?; \
+		echo "make test BROWSER=0: the browser tests (tests/browser/, marked browser) were left out."; \
+		exit $$status
+else
+	chromium=$$($(BIN)/python scripts/find-chromium) || exit 1; \
+		$(TEST_ENV) CHROMIUM="$$chromium" $(BIN)/pytest $(PYTEST_ARGS)
+endif
 
 lint: install
 	$(BIN)/ruff check .

@@ -148,12 +148,17 @@ def draft_gb341(client: Client) -> None:
     report.paragraphs.add(Paragraph.objects.get(session__code="GB.340", number=13))
 
 
-def test_the_editor_sees_the_draft_they_wrote(author_client, page_cache):
+def test_editors_and_superusers_see_the_draft_and_who_wrote_it(
+    author_client, superuser, page_cache
+):
     draft_gb341(author_client)
-    page = author_client.get("/actions/12/").content.decode()
-    for trace in (REASON, NOTE, UPDATE, AUTHOR, "Status for GB.341", "Carried over from GB.340"):
-        assert trace in page
-    assert "GB.340/INS/6, para. 13" in page
+    admin = Client()
+    admin.force_login(superuser)
+    for reader in (author_client, admin):
+        page = reader.get("/actions/12/").content.decode()
+        for trace in (REASON, NOTE, UPDATE, AUTHOR, "Status for GB.341", "Carried over"):
+            assert trace in page
+        assert "GB.340/INS/6, para. 13" in page
 
 
 def test_no_trace_of_a_draft_reaches_readers(author_client, viewer_client, page_cache, settings):

@@ -85,9 +85,41 @@ def translated_subqueries(name: str, reports: models.QuerySet) -> dict[str, Subq
     }
 
 
+# Editors have it, superusers have every permission: they write drafts, so they see them.
+DRAFTS_PERMISSION = "actions.change_statusreport"
+
+
+def is_editor(reader) -> bool:
+    """Whether `reader` (a user, or None for the public) sees drafts and staff's names: editors
+    and superusers do; anonymous readers and viewers see only what was published, written by
+    "ILO staff"."""
+    return reader is not None and reader.has_perm(DRAFTS_PERMISSION)
+
+
+def visible_rows(rows: models.QuerySet, reader, session: str = "session") -> models.QuerySet:
+    """The one rule of who sees drafts: `rows` (sessions, or rows that belong to one through
+    the foreign key `session`; "" for sessions themselves) as `reader` may see them: all of
+    them for editors and superusers, else without those of a draft session (neither published
+    nor cancelled). Adds no query."""
+    if is_editor(reader):
+        return rows
+    prefix = f"{session}__" if session else ""
+    return rows.exclude(**{f"{prefix}cancelled": False, f"{prefix}published_at__isnull": True})
+
+
+def staff_name(user, reader) -> str:
+    """Who wrote something, as `reader` may see it: their username for editors and
+    superusers, "ILO staff" for everyone else."""
+    return str(user) if is_editor(reader) else gettext("ILO staff")
+
+
 class SessionQuerySet(models.QuerySet):
     def get_by_natural_key(self, code: str) -> GoverningBodySession:
         return self.get(code=code)
+
+    def visible_to(self, reader) -> SessionQuerySet:
+        """Published and cancelled sessions; drafts too for editors (`is_editor`)."""
+        return visible_rows(self, reader, session="")
 
     def published(self) -> SessionQuerySet:
         return self.filter(published_at__isnull=False)
@@ -114,7 +146,7 @@ class SessionQuerySet(models.QuerySet):
         )
         # Drafts are not part of the public record until they are published.
         sessions = (
-            self.exclude(cancelled=False, published_at__isnull=True)
+            self.visible_to(None)
             .prefetch_related(Prefetch("status_reports", queryset=reports, to_attr="item_reports"))
             .order_by("held_in")
         )
@@ -204,6 +236,11 @@ class GoverningBodySession(models.Model):
         if self.cancelled:
             return "Cancelled"
         return "Published" if self.is_published else "Draft"
+
+    def is_visible_to(self, reader) -> bool:
+        """As `GoverningBodySession.objects.visible_to(reader)`: drafts for editors only (asks
+        for the reader's permissions only when the session is a draft)."""
+        return not self.is_draft or is_editor(reader)
 
     def accepts_edits_by(self, user) -> bool:
         """Drafts take editors' changes; a published session takes only superusers' corrections."""
@@ -534,28 +571,33 @@ class ActionItem(models.Model):
         if self.component_id and self.plan_id and self.component.plan_id != self.plan_id:
             raise ValidationError({"component": "The component belongs to another plan."})
 
-    def audit_trail(self) -> list[HistoryEntry]:
+    def audit_trail(self, reader) -> list[HistoryEntry]:
         """Every recorded change to the item, its status reports and progress updates, newest
-        first, with who, when, before → after and the reason. Makes three queries."""
+        first, with who, when, before → after and the reason, as `reader` may see it: nothing
+        of a draft session, and "ILO staff" for who, unless they are an editor (`visible_rows`,
+        `staff_name`). Makes three queries."""
         entries = [
             *history_entries(
                 self.history.select_related("history_user").order_by("history_date"),
                 lambda r: gettext("Action item"),
                 ["text", "due_by", "due_date"],
+                reader,
             ),
             *history_entries(
-                StatusReport.history.filter(action_item_id=self.pk)
+                visible_rows(StatusReport.history.filter(action_item_id=self.pk), reader)
                 .select_related("history_user", "session")
                 .order_by("history_date"),
                 lambda r: gettext("Status for %(code)s") % {"code": r.session.code},
                 ["status", "wording", "narrative"],
+                reader,
             ),
             *history_entries(
-                ProgressUpdate.history.filter(action_item_id=self.pk)
+                visible_rows(ProgressUpdate.history.filter(action_item_id=self.pk), reader)
                 .select_related("history_user")
                 .order_by("history_date"),
                 lambda r: gettext("Progress update of %(date)s") % {"date": date_format(r.date)},
                 ["date", "narrative", "evidence_url"],
+                reader,
             ),
         ]
         return sorted(entries, key=lambda entry: entry.when, reverse=True)
@@ -637,13 +679,15 @@ class ActionItem(models.Model):
             "months": describe_months(months_between(self.checked_on, self.due_date))
         }
 
-    def related_engagements(self) -> EngagementQuerySet:
-        """Country engagements reported in the paragraphs that report on this item, by country,
-        in one query (with country, region and source paragraph)."""
+    def related_engagements(self, reader) -> EngagementQuerySet:
+        """Country engagements reported in the paragraphs that report on this item (in the
+        reports `reader` may see), by country, in one query (with country, region and source
+        paragraph)."""
         # Imported here: countries.models imports this module.
         from countries.models import Engagement
 
-        paragraphs = Paragraph.objects.filter(status_reports__action_item=self)
+        reports = StatusReport.objects.filter(action_item=self).visible_to(reader)
+        paragraphs = Paragraph.objects.filter(status_reports__in=reports)
         return (
             Engagement.objects.filter(source_paragraph__in=paragraphs)
             .select_related("country__region", "source_paragraph__session")
@@ -695,8 +739,12 @@ class StatusReportQuerySet(models.QuerySet):
             session__code=session_code,
         )
 
+    def visible_to(self, reader) -> StatusReportQuerySet:
+        """The reports of published sessions; of drafts too for editors (`is_editor`)."""
+        return visible_rows(self, reader)
+
     def latest_first(self) -> StatusReportQuerySet:
-        """The most recent reports first, with their item and session."""
+        """The most recent published reports first, with their item and session."""
         return (
             self.filter(session__published_at__isnull=False)
             .select_related("action_item", "session")
@@ -819,6 +867,10 @@ class StaleEdit(Exception):
 
 
 class ProgressUpdateQuerySet(models.QuerySet):
+    def visible_to(self, reader) -> ProgressUpdateQuerySet:
+        """The updates for published sessions; for drafts too for editors (`is_editor`)."""
+        return visible_rows(self, reader)
+
     def latest_first(self) -> ProgressUpdateQuerySet:
         return self.select_related("session", "created_by").order_by("-date", "-created_at")
 
@@ -877,8 +929,9 @@ class HistoryEntry:
     changes: list[Change]
 
 
-def history_entries(records, label, fields: list[str]) -> list[HistoryEntry]:
-    """Turn historical rows (oldest first) into entries with before → after per changed field."""
+def history_entries(records, label, fields: list[str], reader) -> list[HistoryEntry]:
+    """Turn historical rows (oldest first) into entries with before → after per changed field,
+    naming who made each change as `reader` may see it (`staff_name`)."""
     previous: dict[int, Any] = {}
     entries = []
     for record in records:
@@ -898,7 +951,11 @@ def history_entries(records, label, fields: list[str]) -> list[HistoryEntry]:
         entries.append(
             HistoryEntry(
                 when=record.history_date,
-                who=str(record.history_user) if record.history_user else gettext("System"),
+                who=(
+                    staff_name(record.history_user, reader)
+                    if record.history_user
+                    else gettext("System")
+                ),
                 what=label(record),
                 action={"+": gettext("created"), "~": gettext("changed"), "-": gettext("deleted")}[
                     record.history_type

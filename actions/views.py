@@ -31,6 +31,7 @@ from .models import (
     StaleEdit,
     Status,
     StatusReport,
+    is_editor,
 )
 from .tables import AppendixTable
 
@@ -199,7 +200,7 @@ def appendix(request: HttpRequest) -> HttpResponse:
     plan = current_plan()
     items = ActionItem.objects.filter(plan=plan).for_appendix()
     draft = None
-    if request.user.has_perm("actions.change_statusreport"):
+    if is_editor(request.user):
         # Editors see, beside the published status, what they have drafted for the next session.
         draft = GoverningBodySession.objects.reporting()
         items = items.with_draft(draft)
@@ -234,9 +235,9 @@ def detail(request: HttpRequest, number: int) -> HttpResponse:
         {
             "item": item,
             "sessions": GoverningBodySession.objects.timeline_for(item),
-            "engagements": item.related_engagements(),
-            "updates": item.progress_updates.latest_first(),
-            "history": SimpleLazyObject(item.audit_trail),
+            "engagements": item.related_engagements(request.user),
+            "updates": item.progress_updates.visible_to(request.user).latest_first(),
+            "history": SimpleLazyObject(lambda: item.audit_trail(request.user)),
         },
     )
 
@@ -264,8 +265,7 @@ def status_cell(request: HttpRequest, number: int) -> HttpResponse:
     """The Status cell of the Appendix row, for htmx to put back after an edit or a cancel."""
     if not request.htmx:
         return redirect(reverse("actions:appendix") + f"#item-{number}")
-    editor = request.user.has_perm("actions.change_statusreport")
-    draft = GoverningBodySession.objects.reporting() if editor else None
+    draft = GoverningBodySession.objects.reporting() if is_editor(request.user) else None
     item = get_object_or_404(
         ActionItem.objects.filter(plan=current_plan()).with_current_status().with_draft(draft),
         number=number,
@@ -370,16 +370,18 @@ def add_progress_update(request: HttpRequest, number: int) -> HttpResponse:
 def visible_session(request: HttpRequest, code: str) -> GoverningBodySession:
     """A session by code; drafts only for those who write them."""
     session = get_object_or_404(GoverningBodySession, code=code)
-    if session.is_draft and not request.user.has_perm("actions.change_statusreport"):
+    if not session.is_visible_to(request.user):
         raise Http404("No such session.")
     return session
 
 
 @cached_read_page
 def session_list(request: HttpRequest) -> HttpResponse:
-    sessions = GoverningBodySession.objects.with_report_counts().order_by("-held_in")
-    if not request.user.has_perm("actions.change_statusreport"):
-        sessions = sessions.exclude(cancelled=False, published_at__isnull=True)
+    sessions = (
+        GoverningBodySession.objects.visible_to(request.user)
+        .with_report_counts()
+        .order_by("-held_in")
+    )
     return render(request, "actions/session_list.html", {"sessions": sessions})
 
 
@@ -422,9 +424,7 @@ def resolve_since(request: HttpRequest, session: GoverningBodySession):
     if not code:
         return session.previous_published(), None
     since = GoverningBodySession.objects.filter(code=code).first()
-    if since is None or (
-        since.is_draft and not request.user.has_perm("actions.change_statusreport")
-    ):
+    if since is None or not since.is_visible_to(request.user):
         return None, gettext("There is no session “%(code)s” to compare with.") % {"code": code}
     if since.held_in >= session.held_in:
         return (

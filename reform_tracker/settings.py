@@ -312,6 +312,8 @@ ACCOUNT_RATE_LIMITS = {"login_failed": f"{2 * AXES_FAILURE_LIMIT}/300s/key"}
 ACCOUNT_SESSION_REMEMBER = False
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Reform Tracker"
+# One secret for the whole enrolment, whatever else the browser asks for meanwhile.
+MFA_FORMS = {"activate_totp": "accounts.mfa.KeepSecretActivateTOTPForm"}
 # A second factor (or single sign-on) is compulsory for editors and superusers, Django admin
 # included (accounts.mfa). Off only for development or an installation behind another gate.
 REQUIRE_2FA = env_bool("DJANGO_REQUIRE_2FA", True)

@@ -1,9 +1,11 @@
 """django-allauth's adapters: no public sign-up; single sign-on's first sign-in gets the group of
-DJANGO_OIDC_GROUPS; each refusal of single sign-on is a security event with a reason."""
+DJANGO_OIDC_GROUPS; each refusal of single sign-on is a security event with a reason; second-factor
+secrets are stored encrypted."""
 
 from typing import Any
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.mfa.adapter import DefaultMFAAdapter
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from allauth.socialaccount.models import SocialLogin
 from allauth.socialaccount.providers.base import AuthError
@@ -12,6 +14,7 @@ from django.contrib.auth.models import Group
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from . import encryption
 from .audit import Kind, security_event
 from .oidc import group_for
 from .sso import InvalidIdToken, IssuerMismatch, ProviderUnavailable
@@ -56,6 +59,17 @@ class AccountAdapter(DefaultAccountAdapter):
     def is_open_for_signup(self, request: HttpRequest) -> bool:
         """Accounts are made by administrators, or by a first single sign-on."""
         return False
+
+
+class MFAAdapter(DefaultMFAAdapter):
+    """TOTP secrets and recovery-code seeds encrypted with DJANGO_MFA_ENCRYPTION_KEYS, so that
+    the database and its backups alone do not give anyone a working second factor."""
+
+    def encrypt(self, text: str) -> str:
+        return encryption.encrypt(text)
+
+    def decrypt(self, encrypted_text: str) -> str:
+        return encryption.decrypt(encrypted_text)
 
 
 class SocialAccountAdapter(DefaultSocialAccountAdapter):

@@ -11,7 +11,7 @@ from allauth.mfa.totp.internal.auth import yield_hotp_counters_from_time as coun
 from django.core.signals import request_finished, request_started
 from playwright.sync_api import expect
 
-from .conftest import PASSWORD
+from .conftest import PASSWORD, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -19,7 +19,10 @@ ENROL = "/accounts/2fa/totp/activate/"
 
 
 def current_code(secret: str) -> str:
-    """The code an authenticator app shows now (the middle of allauth's tolerance window)."""
+    """The code an authenticator app shows now (the middle of allauth's tolerance window), not
+    in the last seconds of its 30, so that it is still current when the server checks it."""
+    if time.time() % 30 > 25:
+        time.sleep(30 - time.time() % 30)
     window = list(counters())
     return format_hotp_value(hotp_value(secret, window[len(window) // 2]))
 
@@ -115,3 +118,19 @@ def test_a_new_editor_enrols_with_the_secret_on_the_page_whatever_else_the_brows
     page.goto(site.url + "/appendix/")
     expect(page).to_have_url(site.url + "/appendix/")
     fresh.close()
+
+
+def test_an_in_place_edit_by_an_editor_without_a_second_factor_opens_the_set_up_page(
+    page, site, draft, editor, settings
+):
+    """The Appendix was open before the rule applied to them (the setting switched on, their
+    app removed): the edit link's htmx request loads the set-up page as a page instead of
+    swapping it into the table's cell."""
+    settings.REQUIRE_2FA = False
+    sign_in(page.context, site, editor)
+    page.goto(site.url + "/appendix/")
+    settings.REQUIRE_2FA = True
+    page.locator("#status-6 .edit-link").click()
+    expect(page).to_have_url(re.compile(r"/accounts/(2fa/totp/activate|reauthenticate)/"))
+    expect(page.locator("#status-6")).to_have_count(0)
+    expect(page.get_by_role("listitem").filter(has_text="need a second factor")).to_have_count(1)

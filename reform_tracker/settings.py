@@ -7,6 +7,7 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from accounts.encryption import parse_keys
 from accounts.oidc import oidc_apps, parse_group_rules
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -315,6 +316,12 @@ ACCOUNT_RATE_LIMITS = {"login_failed": f"{2 * AXES_FAILURE_LIMIT}/300s/key"}
 ACCOUNT_SESSION_REMEMBER = False
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Reform Tracker"
+# TOTP secrets and recovery-code seeds are stored encrypted (accounts.encryption): Fernet keys,
+# newest first; unset, one derived from SECRET_KEY. README, "Two-factor", says how to rotate.
+MFA_ADAPTER = "accounts.adapters.MFAAdapter"
+MFA_ENCRYPTION_KEYS = parse_keys(os.environ.get("DJANGO_MFA_ENCRYPTION_KEYS", ""), SECRET_KEY)
+# One secret for the whole enrolment, whatever else the browser asks for meanwhile.
+MFA_FORMS = {"activate_totp": "accounts.mfa.KeepSecretActivateTOTPForm"}
 # A second factor (or single sign-on) is compulsory for editors and superusers, Django admin
 # included (accounts.mfa). Off only for development or an installation behind another gate.
 REQUIRE_2FA = env_bool("DJANGO_REQUIRE_2FA", True)

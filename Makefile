@@ -6,7 +6,7 @@ PORT ?= 8000
 # Tests run with debug off, as production does; they need a secret, which is not a real one.
 TEST_ENV := DJANGO_DEBUG=false DJANGO_SECRET_KEY=test-only-not-a-secret
 
-.PHONY: install run serve test lint format migrations-check load bench clean oidc-provider messages messages-check
+.PHONY: install run serve test lint format migrations-check load bench clean oidc-provider html-checker messages messages-check
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -70,7 +70,14 @@ tests/oidc/node_modules/.installed: tests/oidc/package-lock.json
 
 oidc-provider: tests/oidc/node_modules/.installed
 
-test: install oidc-provider
+# The W3C HTML checker that tests/test_valid_html.py runs (tests/vnu/, vnu.jar; it needs Java).
+tests/vnu/node_modules/.installed: tests/vnu/package-lock.json
+	npm ci --prefix tests/vnu --no-audit --no-fund --loglevel=error
+	touch $@
+
+html-checker: tests/vnu/node_modules/.installed
+
+test: install oidc-provider html-checker
 	$(TEST_ENV) $(BIN)/pytest $(PYTEST_ARGS)
 
 lint: install

@@ -98,6 +98,12 @@ class ProgressUpdateForm(forms.ModelForm):
             "session": _("The Governing Body session this update reports to."),
         }
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The date's default is today, computed: Django would add a hidden copy of it carrying the
+        # visible field's aria-describedby, which is not valid HTML. Nothing reads that copy.
+        self.fields["date"].show_hidden_initial = False
+
 
 class SessionForm(forms.ModelForm):
     """Open the next reporting session, to which editors then write statuses."""

@@ -9,6 +9,7 @@ from django.core.exceptions import ImproperlyConfigured
 
 from accounts.encryption import parse_keys
 from accounts.oidc import oidc_apps, parse_group_rules
+from ops.static import root_file_headers
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -176,6 +177,10 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Files that browsers ask for at the site's root, /favicon.ico: whitenoise serves public/ there,
+# before any other middleware (no language, sign-in or session), cached for a day.
+WHITENOISE_ROOT = BASE_DIR / "public"
+WHITENOISE_ADD_HEADERS_FUNCTION = root_file_headers
 
 DJANGO_TABLES2_TEMPLATE = "django_tables2/table.html"
 

@@ -12,10 +12,10 @@ from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_tables2 import RequestConfig, Table
-from django_tables2.export import TableExport
 
 from countries.models import Region
 from ops.pagecache import cached_read_page, deferred
+from reform_tracker.exports import EXPORT_FORMATS, export
 
 from .changes import changes_between, publication_warnings
 from .docx import appendix_docx
@@ -36,8 +36,6 @@ from .tables import AppendixTable
 
 APPENDIX_PAGE_SIZE = 25
 LATEST_UPDATES = 6
-# The formats offered; tablib knows more, but some need libraries that are not installed.
-EXPORT_FORMATS = ("csv", "xlsx", "json")
 STATUS_ORDER = [
     Status.COMPLETED,
     Status.COMPLETED_ONGOING,
@@ -206,9 +204,9 @@ def appendix(request: HttpRequest) -> HttpResponse:
     filterset = AppendixFilter(request.GET or None, items, plan=plan, request=request)
     table = AppendixTable(filterset.qs)
     RequestConfig(request, paginate=False).configure(table)
-    export_format = request.GET.get("_export")
-    if export_format in EXPORT_FORMATS:
-        return TableExport(export_format, table).response(f"appendix.{export_format}")
+    download, export_message = export(request, table, "appendix")
+    if download:
+        return download
     page_message = paginate(table, request, APPENDIX_PAGE_SIZE)
     return render(
         request,
@@ -218,6 +216,7 @@ def appendix(request: HttpRequest) -> HttpResponse:
             "table": table,
             "filter": filterset,
             "page_message": page_message,
+            "export_message": export_message,
             "export_formats": EXPORT_FORMATS,
             "draft": draft,
         },

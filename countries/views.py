@@ -9,9 +9,9 @@ from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from django_tables2 import RequestConfig
-from django_tables2.export import TableExport
 
 from ops.pagecache import cached_read_page, deferred
+from reform_tracker.exports import EXPORT_FORMATS, export
 
 from . import worldmap
 from .filters import CountryFilter
@@ -44,11 +44,11 @@ def country_list(request: HttpRequest) -> HttpResponse:
     table = CountryTable(filterset.qs)
     RequestConfig(request, paginate=False).configure(table)
 
-    export_format = request.GET.get("_export")
-    if TableExport.is_valid_format(export_format):
-        return TableExport(export_format, table).response(f"countries.{export_format}")
+    download, export_message = export(request, table, "countries")
+    if download:
+        return download
 
-    notices = []
+    notices = [export_message] if export_message else []
     if filterset.errors:
         notices.append(gettext("Some filters were not understood and are not applied; see below."))
     asked_sort = request.GET.get("sort")
@@ -71,6 +71,7 @@ def country_list(request: HttpRequest) -> HttpResponse:
             "filterset": filterset,
             "table": table,
             "notices": notices,
+            "export_formats": EXPORT_FORMATS,
             **deferred(map_figures, ("engaged", "areas", "engagement_total", "region_total")),
             "world": worldmap.world_map(),
             "levels": legend(),

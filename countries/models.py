@@ -14,7 +14,7 @@ from django_countries import countries
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
-from actions.models import Paragraph
+from actions.models import PROSE_MAX_LENGTH, Paragraph, text_limits_held_by_the_database
 
 
 class RegionQuerySet(models.QuerySet):
@@ -244,6 +244,7 @@ class EngagementSummary:
     paragraphs: dict[str, set[int]] = field(default_factory=dict)
 
 
+@text_limits_held_by_the_database
 class Engagement(models.Model):
     """One step of a Cooperation Framework process in which ILO constituents took part."""
 
@@ -254,7 +255,7 @@ class Engagement(models.Model):
     employers = models.BooleanField("employers' organizations", default=False)
     year = models.PositiveSmallIntegerField(null=True, blank=True)
     date = models.DateField(null=True, blank=True, help_text="Where the source gives a date.")
-    description = models.TextField()
+    description = models.TextField(max_length=PROSE_MAX_LENGTH)
     source_paragraph = models.ForeignKey(
         Paragraph,
         on_delete=models.PROTECT,

@@ -105,6 +105,12 @@ class ProgressUpdateForm(forms.ModelForm):
             "session": _("The Governing Body session this update reports to."),
         }
 
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # Published and cancelled sessions are frozen.
+        self.fields["session"].queryset = GoverningBodySession.objects.drafts()
+        self.fields["session"].empty_label = None
+
 
 class SessionForm(forms.ModelForm):
     """Open the next reporting session, to which editors then write statuses."""

@@ -128,9 +128,13 @@ class SessionQuerySet(models.QuerySet):
     def with_report_counts(self) -> SessionQuerySet:
         return self.annotate(report_count=Count("status_reports"))
 
+    def drafts(self) -> SessionQuerySet:
+        """Sessions opened for reporting and not yet published (nor cancelled)."""
+        return self.filter(cancelled=False, published_at__isnull=True)
+
     def reporting(self) -> GoverningBodySession | None:
         """The open draft that editors write statuses for, if a session has been opened."""
-        return self.filter(cancelled=False, published_at__isnull=True).order_by("-held_in").first()
+        return self.drafts().order_by("-held_in").first()
 
     def timeline_for(self, item: ActionItem) -> SessionQuerySet:
         """The sessions since the item's plan was endorsed, oldest first, each with `item_reports`:
@@ -640,6 +644,33 @@ class ActionItem(models.Model):
             # Another editor created the session's report at the same moment.
             raise StaleEdit(self.status_reports.get(session=session)) from None
         return report
+
+    def add_progress_update(
+        self,
+        session: GoverningBodySession,
+        *,
+        narrative: str,
+        by,
+        date: datetime.date | None = None,
+        evidence_url: str = "",
+    ) -> ProgressUpdate:
+        """Add a note on the item's progress for the open draft `session`.
+
+        Raises `SessionError` for a published or cancelled session: they are frozen.
+        """
+        if not session.is_draft:
+            raise SessionError(
+                f"{session.code} is {session.state.lower()}: progress updates go to the session "
+                "open for reporting."
+            )
+        return ProgressUpdate.objects.create(
+            action_item=self,
+            session=session,
+            narrative=narrative,
+            date=date or timezone.localdate(),
+            evidence_url=evidence_url,
+            created_by=by,
+        )
 
     @property
     def lateness(self) -> str | None:

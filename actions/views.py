@@ -307,12 +307,7 @@ def edit_status(request: HttpRequest, number: int) -> HttpResponse:
                 translations=form.translations(),
             )
             if data["note"]:
-                ProgressUpdate.objects.create(
-                    action_item=item,
-                    session=session,
-                    narrative=data["note"],
-                    created_by=request.user,
-                )
+                item.add_progress_update(session, narrative=data["note"], by=request.user)
     except SessionError as error:
         return render(request, template, {**context, "form": form, "error": str(error)}, status=409)
     except StaleEdit as conflict:
@@ -347,18 +342,33 @@ def edit_status(request: HttpRequest, number: int) -> HttpResponse:
 @permission_required("actions.add_progressupdate", raise_exception=True)
 def add_progress_update(request: HttpRequest, number: int) -> HttpResponse:
     item = get_object_or_404(ActionItem.objects.filter(plan=current_plan()), number=number)
+    # Published and cancelled sessions are frozen: updates go to the open draft.
+    session = GoverningBodySession.objects.reporting()
+    if session is None:
+        return render(request, "actions/no_open_session.html", {"item": item}, status=409)
     update = ProgressUpdate(action_item=item, created_by=request.user)
     if request.method != "POST":
-        form = ProgressUpdateForm(
-            instance=update, initial={"session": GoverningBodySession.objects.reporting()}
-        )
+        form = ProgressUpdateForm(instance=update, initial={"session": session})
         return render(request, "actions/add_progress_update.html", {"item": item, "form": form})
     form = ProgressUpdateForm(request.POST, instance=update)
     if not form.is_valid():
         return render(
             request, "actions/add_progress_update.html", {"item": item, "form": form}, status=422
         )
-    form.save()
+    data = form.cleaned_data
+    try:
+        item.add_progress_update(
+            data["session"],
+            narrative=data["narrative"],
+            date=data["date"],
+            evidence_url=data["evidence_url"],
+            by=request.user,
+        )
+    except SessionError as error:
+        form.add_error("session", str(error))
+        return render(
+            request, "actions/add_progress_update.html", {"item": item, "form": form}, status=409
+        )
     messages.success(request, gettext("Progress update added."))
     return redirect(item)
 

@@ -12,6 +12,7 @@ from actions.models import (
     ActionItem,
     GoverningBodySession,
     ProgressUpdate,
+    SessionError,
     StaleEdit,
     Status,
     StatusReport,
@@ -221,13 +222,53 @@ def test_an_editor_adds_a_dated_progress_update_with_evidence(editor_client):
             "date": "2020-11-02",
             "narrative": "First module online.",
             "evidence_url": "https://www.ilo.org/",
-            "session": report_6("GB.340").session_id,
+            "session": GoverningBodySession.objects.get(code="GB.341").pk,
         },
     )
     assert response.status_code == 302 and response["Location"] == "/actions/6/"
     page = editor_client.get("/actions/6/").content.decode()
     assert "First module online." in page and "2 November 2020" in page
     assert 'href="https://www.ilo.org/"' in page
+
+
+@pytest.mark.parametrize("code", ["GB.340", "GB.338", "GB.335"])
+def test_a_progress_update_for_a_published_or_cancelled_session_is_refused(editor_client, code):
+    form = editor_client.get("/actions/7/updates/add/").content.decode()
+    assert re.findall(r'<option value="\d+"[^>]*>([^<]*)</option>', form) == ["GB.341, March 2021"]
+    response = editor_client.post(
+        "/actions/7/updates/add/",
+        {
+            "date": "2020-11-02",
+            "narrative": "Added after publication.",
+            "session": GoverningBodySession.objects.get(code=code).pk,
+        },
+    )
+    assert response.status_code == 422
+    assert "Select a valid choice." in response.content.decode()
+    assert not ProgressUpdate.objects.exists()
+    assert "Added after publication." not in Client().get("/actions/7/").content.decode()
+
+
+def test_published_sessions_take_no_progress_updates_even_past_the_form(editor):
+    item = ActionItem.objects.get(number=7)
+    for code in ["GB.340", "GB.338"]:
+        with pytest.raises(SessionError):
+            item.add_progress_update(
+                GoverningBodySession.objects.get(code=code), narrative="Late.", by=editor
+            )
+    assert not ProgressUpdate.objects.exists()
+
+
+def test_without_an_open_session_there_is_nowhere_to_add_a_progress_update(editor_client):
+    GoverningBodySession.objects.filter(code="GB.341").delete()
+    assert editor_client.get("/actions/7/updates/add/").status_code == 409
+    response = editor_client.post(
+        "/actions/7/updates/add/",
+        {"date": "2020-11-02", "narrative": "Late.", "session": report_6("GB.340").session_id},
+    )
+    assert response.status_code == 409
+    assert "open the session" in response.content.decode()
+    assert not ProgressUpdate.objects.exists()
 
 
 # --- No lost updates ---------------------------------------------------------------------------

@@ -871,10 +871,11 @@ class SessionError(Exception):
 
 
 class StaleEdit(Exception):
-    """Another editor saved the same status report first; `current` is what they saved."""
+    """Another editor saved the same record (a status report, an engagement) first; `current`
+    is what they saved."""
 
-    def __init__(self, current: StatusReport | None) -> None:
-        super().__init__("The status was changed by someone else.")
+    def __init__(self, current: models.Model | None) -> None:
+        super().__init__("The record was changed by someone else.")
         self.current = current
 
 

@@ -14,6 +14,8 @@ class EngagementForm(forms.ModelForm):
         required=False,
         help_text=_("Optional; kept in the history."),
     )
+    # The version the editor started from (edits only): see `Engagement.record`.
+    version = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
 
     class Meta:
         model = Engagement
@@ -52,6 +54,10 @@ class EngagementForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["country"].queryset = Country.objects.select_related("region")
         self.fields["source_paragraph"].queryset = Paragraph.objects.select_related("session")
+        if not self.instance.pk:
+            del self.fields["version"]
+        elif not self.is_bound:
+            self.initial["version"] = self.instance.version
 
     def clean(self) -> dict:
         data = super().clean()

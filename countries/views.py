@@ -1,3 +1,4 @@
+import copy
 from dataclasses import dataclass, field
 
 from django.contrib import messages
@@ -10,6 +11,7 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from django_tables2 import RequestConfig
 
+from actions.models import StaleEdit
 from ops.pagecache import cached_read_page, deferred
 from reform_tracker.exports import EXPORT_FORMATS, export
 
@@ -208,7 +210,31 @@ def edit_engagement(request: HttpRequest, pk: int) -> HttpResponse:
         return render(
             request, "countries/engagement_form.html", {**context, "form": form}, status=422
         )
-    engagement = form.save()
+    data = form.cleaned_data
+    try:
+        engagement = form.instance.record(
+            seen_version=data["version"], reason=data["reason"], by=request.user
+        )
+    except StaleEdit as conflict:
+        # Keep what this editor typed, on top of the other editor's version, so that saving
+        # again applies it knowingly.
+        current = conflict.current
+        form = EngagementForm(
+            {**request.POST.dict(), "version": current.version},
+            # A copy: validating writes this editor's entries onto the instance, and the
+            # message must show what the other editor saved.
+            instance=copy.copy(current),
+        )
+        form.is_valid()
+        context = {
+            **context,
+            "engagement": current,
+            "conflict": current,
+            "conflict_change": current.latest_change(),
+        }
+        return render(
+            request, "countries/engagement_form.html", {**context, "form": form}, status=409
+        )
     messages.success(
         request, gettext("Engagement saved: %(engagement)s.") % {"engagement": engagement}
     )

@@ -391,6 +391,7 @@ def test_editing_an_engagement_keeps_the_reason_and_refuses_a_date_in_another_ye
         "description": engagement.description,
         "source_paragraph": engagement.source_paragraph_id,
         "reason": "Exact date from the mission report",
+        "version": engagement.version,
     }
     response = editor_client.post(url, data)
     assert response.status_code == 422
@@ -398,6 +399,64 @@ def test_editing_an_engagement_keeps_the_reason_and_refuses_a_date_in_another_ye
     response = editor_client.post(url, {**data, "date": "2020-09-03"})
     assert response.status_code == 302
     assert engagement.history.latest().history_change_reason == "Exact date from the mission report"
+
+
+def test_the_second_of_two_editors_saving_an_engagement_gets_the_conflict_and_the_first_text(
+    client, editor, second_editor
+):
+    engagement = Engagement.objects.get(country__code="AR", kind="cf_design")
+    url = reverse("countries:edit-engagement", args=[engagement.pk])
+    # Both open the form: it carries the version they started from.
+    client.force_login(editor)
+    form = client.get(url)
+    seen = form.context["form"]["version"].value()
+    assert f'name="version" value="{seen}"' in form.content.decode()
+    fields = {
+        "country": engagement.country_id,
+        "kind": engagement.kind,
+        "year": engagement.year,
+        "source_paragraph": engagement.source_paragraph_id,
+        "version": seen,
+    }
+    colleague = Client()
+    colleague.force_login(second_editor)
+    first = {**fields, "description": "Validated with the social partners in March.", "reason": ""}
+    assert colleague.post(url, first).status_code == 302
+
+    mine = {**fields, "description": "My rewording of the old text.", "reason": "Clearer"}
+    response = client.post(url, mine)
+    assert response.status_code == 409
+    html = response.content.decode()
+    assert "someone else changed this engagement" in html
+    assert "colleague saved this version" in html
+    assert "Validated with the social partners in March." in html
+    # This editor's entries are kept, with the new version, to save again knowingly.
+    assert "My rewording of the old text." in html
+    assert f'name="version" value="{seen + 1}"' in html
+    engagement.refresh_from_db()
+    assert engagement.description == "Validated with the social partners in March."
+    assert not engagement.history.filter(history_change_reason="Clearer").exists()
+
+    response = client.post(url, {**mine, "version": seen + 1})
+    assert response.status_code == 302
+    engagement.refresh_from_db()
+    assert engagement.description == "My rewording of the old text."
+    assert engagement.version == seen + 2
+    assert list(engagement.history.values_list("description", flat=True)[:2]) == [
+        "My rewording of the old text.",
+        "Validated with the social partners in March.",
+    ]
+
+
+def test_an_engagement_form_without_its_version_is_refused(editor_client):
+    engagement = Engagement.objects.get(country__code="AR", kind="cf_design")
+    url = reverse("countries:edit-engagement", args=[engagement.pk])
+    data = {"country": engagement.country_id, "kind": engagement.kind, "description": "New."}
+    response = editor_client.post(url, data)
+    assert response.status_code == 422
+    assert "This form is out of date or damaged" in response.content.decode()
+    engagement.refresh_from_db()
+    assert engagement.description != "New."
 
 
 # --- Admin ---------------------------------------------------------------------------------------

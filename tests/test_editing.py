@@ -448,6 +448,43 @@ def test_the_second_of_two_editors_saving_an_engagement_gets_the_conflict_and_th
     ]
 
 
+@pytest.mark.django_db(transaction=True)
+def test_two_concurrent_engagement_saves_on_postgresql_exactly_one_wins(editor, second_editor):
+    if connection.vendor != "postgresql":
+        pytest.skip("row locking across connections is the PostgreSQL promise; CI runs it there")
+    from django.core.management import call_command
+
+    call_command("load_document", verbosity=0)  # transactional tests start empty
+    pk = Engagement.objects.get(country__code="AR", kind="cf_design").pk
+    barrier = threading.Barrier(2)
+    outcomes: list[str] = []
+
+    def save(user, description: str) -> None:
+        engagement = Engagement.objects.get(pk=pk)  # both loaded version 1
+        engagement.description = description
+        barrier.wait()
+        try:
+            engagement.record(seen_version=1, reason=description, by=user)
+            outcomes.append("saved")
+        except StaleEdit:
+            outcomes.append("conflict")
+        finally:
+            connection.close()
+
+    threads = [
+        threading.Thread(target=save, args=(editor, "A")),
+        threading.Thread(target=save, args=(second_editor, "B")),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["conflict", "saved"]
+    engagement = Engagement.objects.get(pk=pk)
+    assert engagement.version == 2
+    assert engagement.history.filter(history_change_reason__in=["A", "B"]).count() == 1
+
+
 def test_an_engagement_form_without_its_version_is_refused(editor_client):
     engagement = Engagement.objects.get(country__code="AR", kind="cf_design")
     url = reverse("countries:edit-engagement", args=[engagement.pk])

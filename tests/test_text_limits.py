@@ -34,7 +34,7 @@ def engagement_form(engagement: Engagement, **overrides) -> dict:
         "year": engagement.year or "",
         "description": engagement.description,
         "source_paragraph": engagement.source_paragraph_id or "",
-        "version": getattr(engagement, "version", ""),
+        "version": engagement.version,
         "reason": "",
     }
     return {**data, **overrides}

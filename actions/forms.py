@@ -4,21 +4,28 @@ from django import forms
 from django.utils.translation import gettext, override
 from django.utils.translation import gettext_lazy as _
 
-from .models import CONTENT_LANGUAGES, GoverningBodySession, ProgressUpdate, Status, StatusReport
+from .models import (
+    CONTENT_LANGUAGES,
+    REASON_MAX_LENGTH,
+    GoverningBodySession,
+    ProgressUpdate,
+    Status,
+    StatusReport,
+)
 
 
 class StatusReportForm(forms.ModelForm):
     """An editor's change to an item's status for the reporting session, with its reason."""
 
     reason = forms.CharField(
-        max_length=300,
+        max_length=REASON_MAX_LENGTH,
         required=False,
         label=_("Reason"),
         help_text=_("Why the status changes. Required when it does; kept in the history."),
     )
     note = forms.CharField(
         label=_("Progress note"),
-        max_length=2000,
+        max_length=ProgressUpdate._meta.get_field("narrative").max_length,
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Optional. Added to the item’s progress updates."),
@@ -98,8 +105,11 @@ class ProgressUpdateForm(forms.ModelForm):
             "session": _("The Governing Body session this update reports to."),
         }
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        # Published and cancelled sessions are frozen.
+        self.fields["session"].queryset = GoverningBodySession.objects.drafts()
+        self.fields["session"].empty_label = None
         # The date's default is today, computed: Django would add a hidden copy of it carrying the
         # visible field's aria-describedby, which is not valid HTML. Nothing reads that copy.
         self.fields["date"].show_hidden_initial = False

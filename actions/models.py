@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import IntegrityError, models, transaction
 from django.db.models import (
     BooleanField,
+    CheckConstraint,
     Count,
     DateField,
     Exists,
@@ -22,6 +23,8 @@ from django.db.models import (
     Subquery,
     Value,
 )
+from django.db.models.functions import Length
+from django.db.models.lookups import LessThanOrEqual
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -36,6 +39,30 @@ if TYPE_CHECKING:
 
 # Content is written in English; staff add French and Spanish in `<field>_fr` and `<field>_es`.
 CONTENT_LANGUAGES = ("fr", "es")
+# The longest reason for a change that the history keeps (forms of statuses and engagements).
+REASON_MAX_LENGTH = 300
+# Prose that staff write (narratives, descriptions, notes): a few paragraphs at most.
+PROSE_MAX_LENGTH = 4000
+
+
+def text_limits_held_by_the_database(model: type[models.Model]) -> type[models.Model]:
+    """Class decorator: every free-text field's `max_length` becomes a check constraint too.
+
+    Forms (the site's and admin's) refuse longer text beside the field, from `max_length`; the
+    constraint holds the limit for every other write as well, on SQLite (which ignores
+    `varchar` lengths) and for `TextField`s (which have no length in the database).
+    """
+    for field in model._meta.local_fields:
+        if isinstance(field, models.CharField | models.TextField) and field.max_length:
+            if field.choices:
+                continue  # held by its own choices constraint
+            model._meta.constraints.append(
+                CheckConstraint(
+                    condition=LessThanOrEqual(Length(field.name), field.max_length),
+                    name=f"{model._meta.model_name}_{field.name}_max_length",
+                )
+            )
+    return model
 
 
 class LocalText(str):
@@ -133,9 +160,13 @@ class SessionQuerySet(models.QuerySet):
     def with_report_counts(self) -> SessionQuerySet:
         return self.annotate(report_count=Count("status_reports"))
 
+    def drafts(self) -> SessionQuerySet:
+        """Sessions opened for reporting and not yet published (nor cancelled)."""
+        return self.filter(cancelled=False, published_at__isnull=True)
+
     def reporting(self) -> GoverningBodySession | None:
         """The open draft that editors write statuses for, if a session has been opened."""
-        return self.filter(cancelled=False, published_at__isnull=True).order_by("-held_in").first()
+        return self.drafts().order_by("-held_in").first()
 
     def timeline_for(self, item: ActionItem) -> SessionQuerySet:
         """The sessions since the item's plan was endorsed, oldest first, each with `item_reports`:
@@ -156,6 +187,7 @@ class SessionQuerySet(models.QuerySet):
         return sessions
 
 
+@text_limits_held_by_the_database
 class GoverningBodySession(models.Model):
     """A session of the ILO Governing Body to which the Office reports on the plan."""
 
@@ -177,7 +209,7 @@ class GoverningBodySession(models.Model):
     document_title = models.CharField(max_length=300, blank=True)
     document_date = models.DateField(null=True, blank=True)
     cancelled = models.BooleanField(default=False)
-    notes = models.TextField(blank=True)
+    notes = models.TextField(blank=True, max_length=PROSE_MAX_LENGTH)
     published_at = models.DateTimeField(
         null=True,
         blank=True,
@@ -655,6 +687,33 @@ class ActionItem(models.Model):
             raise StaleEdit(self.status_reports.get(session=session)) from None
         return report
 
+    def add_progress_update(
+        self,
+        session: GoverningBodySession,
+        *,
+        narrative: str,
+        by,
+        date: datetime.date | None = None,
+        evidence_url: str = "",
+    ) -> ProgressUpdate:
+        """Add a note on the item's progress for the open draft `session`.
+
+        Raises `SessionError` for a published or cancelled session: they are frozen.
+        """
+        if not session.is_draft:
+            raise SessionError(
+                f"{session.code} is {session.state.lower()}: progress updates go to the session "
+                "open for reporting."
+            )
+        return ProgressUpdate.objects.create(
+            action_item=self,
+            session=session,
+            narrative=narrative,
+            date=date or timezone.localdate(),
+            evidence_url=evidence_url,
+            created_by=by,
+        )
+
     @property
     def lateness(self) -> str | None:
         """How long the item has been overdue ("14 months"), or None if it is not.
@@ -752,6 +811,7 @@ class StatusReportQuerySet(models.QuerySet):
         )
 
 
+@text_limits_held_by_the_database
 class StatusReport(models.Model):
     """Where an action item stood, as reported to one Governing Body session."""
 
@@ -767,9 +827,9 @@ class StatusReport(models.Model):
     )
     wording_fr = models.CharField("wording (French)", max_length=500, blank=True)
     wording_es = models.CharField("wording (Spanish)", max_length=500, blank=True)
-    narrative = models.TextField(blank=True)
-    narrative_fr = models.TextField("narrative (French)", blank=True)
-    narrative_es = models.TextField("narrative (Spanish)", blank=True)
+    narrative = models.TextField(blank=True, max_length=PROSE_MAX_LENGTH)
+    narrative_fr = models.TextField("narrative (French)", blank=True, max_length=PROSE_MAX_LENGTH)
+    narrative_es = models.TextField("narrative (Spanish)", blank=True, max_length=PROSE_MAX_LENGTH)
     paragraphs = models.ManyToManyField(
         Paragraph,
         blank=True,
@@ -859,10 +919,11 @@ class SessionError(Exception):
 
 
 class StaleEdit(Exception):
-    """Another editor saved the same status report first; `current` is what they saved."""
+    """Another editor saved the same record (a status report, an engagement) first; `current`
+    is what they saved."""
 
-    def __init__(self, current: StatusReport | None) -> None:
-        super().__init__("The status was changed by someone else.")
+    def __init__(self, current: models.Model | None) -> None:
+        super().__init__("The record was changed by someone else.")
         self.current = current
 
 
@@ -875,6 +936,7 @@ class ProgressUpdateQuerySet(models.QuerySet):
         return self.select_related("session", "created_by").order_by("-date", "-created_at")
 
 
+@text_limits_held_by_the_database
 class ProgressUpdate(models.Model):
     """A dated note by ILO staff on how an action item is progressing."""
 

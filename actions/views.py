@@ -12,10 +12,10 @@ from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_tables2 import RequestConfig, Table
-from django_tables2.export import TableExport
 
 from countries.models import Region
 from ops.pagecache import cached_read_page, deferred
+from reform_tracker.exports import EXPORT_FORMATS, export
 
 from .changes import changes_between, publication_warnings
 from .docx import appendix_docx
@@ -37,8 +37,6 @@ from .tables import AppendixTable
 
 APPENDIX_PAGE_SIZE = 25
 LATEST_UPDATES = 6
-# The formats offered; tablib knows more, but some need libraries that are not installed.
-EXPORT_FORMATS = ("csv", "xlsx", "json")
 STATUS_ORDER = [
     Status.COMPLETED,
     Status.COMPLETED_ONGOING,
@@ -207,9 +205,9 @@ def appendix(request: HttpRequest) -> HttpResponse:
     filterset = AppendixFilter(request.GET or None, items, plan=plan, request=request)
     table = AppendixTable(filterset.qs)
     RequestConfig(request, paginate=False).configure(table)
-    export_format = request.GET.get("_export")
-    if export_format in EXPORT_FORMATS:
-        return TableExport(export_format, table).response(f"appendix.{export_format}")
+    download, export_message = export(request, table, "appendix")
+    if download:
+        return download
     page_message = paginate(table, request, APPENDIX_PAGE_SIZE)
     return render(
         request,
@@ -219,6 +217,7 @@ def appendix(request: HttpRequest) -> HttpResponse:
             "table": table,
             "filter": filterset,
             "page_message": page_message,
+            "export_message": export_message,
             "export_formats": EXPORT_FORMATS,
             "draft": draft,
         },
@@ -308,12 +307,7 @@ def edit_status(request: HttpRequest, number: int) -> HttpResponse:
                 translations=form.translations(),
             )
             if data["note"]:
-                ProgressUpdate.objects.create(
-                    action_item=item,
-                    session=session,
-                    narrative=data["note"],
-                    created_by=request.user,
-                )
+                item.add_progress_update(session, narrative=data["note"], by=request.user)
     except SessionError as error:
         return render(request, template, {**context, "form": form, "error": str(error)}, status=409)
     except StaleEdit as conflict:
@@ -348,18 +342,33 @@ def edit_status(request: HttpRequest, number: int) -> HttpResponse:
 @permission_required("actions.add_progressupdate", raise_exception=True)
 def add_progress_update(request: HttpRequest, number: int) -> HttpResponse:
     item = get_object_or_404(ActionItem.objects.filter(plan=current_plan()), number=number)
+    # Published and cancelled sessions are frozen: updates go to the open draft.
+    session = GoverningBodySession.objects.reporting()
+    if session is None:
+        return render(request, "actions/no_open_session.html", {"item": item}, status=409)
     update = ProgressUpdate(action_item=item, created_by=request.user)
     if request.method != "POST":
-        form = ProgressUpdateForm(
-            instance=update, initial={"session": GoverningBodySession.objects.reporting()}
-        )
+        form = ProgressUpdateForm(instance=update, initial={"session": session})
         return render(request, "actions/add_progress_update.html", {"item": item, "form": form})
     form = ProgressUpdateForm(request.POST, instance=update)
     if not form.is_valid():
         return render(
             request, "actions/add_progress_update.html", {"item": item, "form": form}, status=422
         )
-    form.save()
+    data = form.cleaned_data
+    try:
+        item.add_progress_update(
+            data["session"],
+            narrative=data["narrative"],
+            date=data["date"],
+            evidence_url=data["evidence_url"],
+            by=request.user,
+        )
+    except SessionError as error:
+        form.add_error("session", str(error))
+        return render(
+            request, "actions/add_progress_update.html", {"item": item, "form": form}, status=409
+        )
     messages.success(request, gettext("Progress update added."))
     return redirect(item)
 

@@ -108,6 +108,9 @@ MIDDLEWARE = [
     # Last, as django-axes requires: it turns a lock-out into the lock-out page.
     "axes.middleware.AxesMiddleware",
 ]
+# Reasons for a change are kept whole in the history (forms allow 300 characters; simple_history's
+# default column holds 100).
+SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 
 ROOT_URLCONF = "reform_tracker.urls"
 

@@ -204,9 +204,8 @@ if CACHE_URL:
     if not CACHE_URL.startswith(("redis://", "rediss://")):
         # Not quoted back: the URL may hold a password.
         raise ImproperlyConfigured("DJANGO_CACHE_URL must start with redis:// or rediss://.")
-    CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
-    }
+    # Django's RedisCache, but a Redis that is down or silent makes pages uncached, not errors.
+    CACHES = {"default": {"BACKEND": "ops.cache.TolerantRedisCache", "LOCATION": CACHE_URL}}
 # How long anonymous readers' pages stay in the cache at most; 0 switches the page cache off.
 # An edit makes them stale at once whatever this says.
 PAGE_CACHE_SECONDS = env_int("DJANGO_PAGE_CACHE_SECONDS", 600)
@@ -257,6 +256,8 @@ if SESSION_IDLE_SECONDS <= 0 or SESSION_MAX_SECONDS <= 0:
     raise ImproperlyConfigured(
         "DJANGO_SESSION_IDLE_SECONDS and DJANGO_SESSION_MAX_SECONDS must be more than 0."
     )
+# In the database, never in the cache: a cache that is down must not sign everyone out.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 # The stored session outlives no session.
 SESSION_COOKIE_AGE = SESSION_MAX_SECONDS
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True

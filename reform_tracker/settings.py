@@ -139,11 +139,24 @@ DATABASES = {
     )
 }
 
+# A database that accepts connections but does not answer must not hold every worker until
+# gunicorn kills it (30 s): connecting gives up after DJANGO_DB_CONNECT_TIMEOUT seconds (libpq's
+# least is 2), a statement after DJANGO_DB_STATEMENT_TIMEOUT (0: no limit), so /healthz answers
+# 503 and pages the error page. PostgreSQL only.
+DB_CONNECT_TIMEOUT = env_int("DJANGO_DB_CONNECT_TIMEOUT", 5)
+DB_STATEMENT_TIMEOUT = env_int("DJANGO_DB_STATEMENT_TIMEOUT", 10)
+if DB_CONNECT_TIMEOUT <= 0 or DB_STATEMENT_TIMEOUT < 0:
+    raise ImproperlyConfigured(
+        "DJANGO_DB_CONNECT_TIMEOUT must be more than 0, DJANGO_DB_STATEMENT_TIMEOUT 0 or more."
+    )
+
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    db_options = DATABASES["default"].setdefault("OPTIONS", {})
+    db_options.setdefault("connect_timeout", DB_CONNECT_TIMEOUT)
     # PostgreSQL's JIT compiles any query its planner thinks costly, which costs tens of
     # milliseconds: a loss for a web page's short queries (the countries' name order, a CASE of
     # 250 codes, looks costly to it).
-    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
+    db_options["options"] = f"-c jit=off -c statement_timeout={DB_STATEMENT_TIMEOUT * 1000}"
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -3,7 +3,8 @@
 The cache only saves work: when Redis is down or does not answer, pages are rendered uncached
 (see README, "Page cache"). Every cache operation gives up after a short time, and after a failure
 Redis is left alone for PAUSE_SECONDS, so that a dead Redis costs requests nothing; one warning is
-logged when it stops answering and one line when it answers again, not one per request.
+logged when it stops answering and one line when it answers again, not one per request. When it
+answers again, every page stored before is made stale: an edit saved meanwhile could not do it.
 """
 
 from __future__ import annotations
@@ -38,15 +39,14 @@ def _tolerant(fallback: Callable[..., Any]) -> Callable:
     def decorate(method: Callable) -> Callable:
         @functools.wraps(method)
         def operation(self: TolerantRedisCache, *args: Any, **kwargs: Any) -> Any:
-            if time.monotonic() < _down_until.get(self._location, 0):
+            down_until = _down_until.get(self._location)
+            if down_until is not None and (time.monotonic() < down_until or not self.available()):
                 return fallback(*args, **kwargs)
             try:
-                result = method(self, *args, **kwargs)
+                return method(self, *args, **kwargs)
             except (ConnectionError, TimeoutError) as error:
                 self._failed(error)
                 return fallback(*args, **kwargs)
-            self._answered()
-            return result
 
         return operation
 
@@ -81,18 +81,19 @@ class TolerantRedisCache(RedisCache):
             )
         _down_until[self._location] = time.monotonic() + PAUSE_SECONDS
 
-    def _answered(self) -> None:
-        if _down_until.pop(self._location, None) is not None:
-            logger.info("The Redis cache answers again.")
-
     def available(self) -> bool:
-        """Whether Redis answers now (for /healthz), whatever the pause says."""
+        """Whether Redis answers now, whatever the pause says (also for /healthz)."""
         try:
             self._cache.get_client().ping()
         except (ConnectionError, TimeoutError) as error:
             self._failed(error)
             return False
-        self._answered()
+        if _down_until.pop(self._location, None) is not None:
+            logger.info("The Redis cache answers again.")
+            # Edits saved meanwhile could not make the pages stored before stale: now they are.
+            from .pagecache import bump_data_version
+
+            bump_data_version()
         return True
 
     @_tolerant(lambda key, default=None, version=None: default)

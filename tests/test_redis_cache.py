@@ -186,5 +186,14 @@ def test_on_redis_a_page_comes_from_the_cache_until_an_edit(client, real_redis):
 
 
 @pytest.mark.django_db
+def test_an_edit_saved_while_redis_was_away_shows_when_it_answers_again(client, real_redis):
+    assert "Edited while away" not in client.get("/actions/2/").content.decode()
+    # This process found Redis down (the edit's signal could not reach it), and the pause is over.
+    ops_cache._down_until[REDIS] = 0
+    ActionItem.objects.filter(number=2).update(text="Edited while away")
+    assert "Edited while away" in client.get("/actions/2/").content.decode()
+
+
+@pytest.mark.django_db
 def test_on_redis_healthz_says_ok(client, real_redis):
     assert client.get("/healthz").content == b"ok"

@@ -144,11 +144,24 @@ DATABASES = {
     )
 }
 
+# A database that accepts connections but does not answer must not hold every worker until
+# gunicorn kills it (30 s): connecting gives up after DJANGO_DB_CONNECT_TIMEOUT seconds (libpq's
+# least is 2), a statement after DJANGO_DB_STATEMENT_TIMEOUT (0: no limit), so /healthz answers
+# 503 and pages the error page. PostgreSQL only.
+DB_CONNECT_TIMEOUT = env_int("DJANGO_DB_CONNECT_TIMEOUT", 5)
+DB_STATEMENT_TIMEOUT = env_int("DJANGO_DB_STATEMENT_TIMEOUT", 10)
+if DB_CONNECT_TIMEOUT <= 0 or DB_STATEMENT_TIMEOUT < 0:
+    raise ImproperlyConfigured(
+        "DJANGO_DB_CONNECT_TIMEOUT must be more than 0, DJANGO_DB_STATEMENT_TIMEOUT 0 or more."
+    )
+
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    db_options = DATABASES["default"].setdefault("OPTIONS", {})
+    db_options.setdefault("connect_timeout", DB_CONNECT_TIMEOUT)
     # PostgreSQL's JIT compiles any query its planner thinks costly, which costs tens of
     # milliseconds: a loss for a web page's short queries (the countries' name order, a CASE of
     # 250 codes, looks costly to it).
-    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
+    db_options["options"] = f"-c jit=off -c statement_timeout={DB_STATEMENT_TIMEOUT * 1000}"
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -213,9 +226,8 @@ if CACHE_URL:
     if not CACHE_URL.startswith(("redis://", "rediss://")):
         # Not quoted back: the URL may hold a password.
         raise ImproperlyConfigured("DJANGO_CACHE_URL must start with redis:// or rediss://.")
-    CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
-    }
+    # Django's RedisCache, but a Redis that is down or silent makes pages uncached, not errors.
+    CACHES = {"default": {"BACKEND": "ops.cache.TolerantRedisCache", "LOCATION": CACHE_URL}}
 # How long anonymous readers' pages stay in the cache at most; 0 switches the page cache off.
 # An edit makes them stale at once whatever this says.
 PAGE_CACHE_SECONDS = env_int("DJANGO_PAGE_CACHE_SECONDS", 600)
@@ -266,6 +278,8 @@ if SESSION_IDLE_SECONDS <= 0 or SESSION_MAX_SECONDS <= 0:
     raise ImproperlyConfigured(
         "DJANGO_SESSION_IDLE_SECONDS and DJANGO_SESSION_MAX_SECONDS must be more than 0."
     )
+# In the database, never in the cache: a cache that is down must not sign everyone out.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 # The stored session outlives no session.
 SESSION_COOKIE_AGE = SESSION_MAX_SECONDS
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True

@@ -99,6 +99,10 @@ class ProgressUpdateForm(forms.ModelForm):
         }
 
 
+class MonthField(forms.DateField):
+    input_formats = ["%Y-%m", "%Y-%m-%d"]
+
+
 class SessionForm(forms.ModelForm):
     """Open the next reporting session, to which editors then write statuses."""
 
@@ -112,10 +116,12 @@ class SessionForm(forms.ModelForm):
             "document_symbol": _("Document symbol"),
             "document_title": _("Document title"),
         }
-        widgets = {"held_in": forms.DateInput(attrs={"type": "date"})}
+        # A month picker: the session's month is all that is asked (a full date is taken too).
+        widgets = {"held_in": forms.DateInput(attrs={"type": "month"}, format="%Y-%m")}
+        field_classes = {"held_in": MonthField}
         help_texts = {
             "code": _("GB. and the session’s number, e.g. GB.341."),
-            "held_in": _("Any day of the month (YYYY-MM-DD); it orders the sessions."),
+            "held_in": _("Year and month (YYYY-MM); it orders the sessions."),
             "period": _("As the session’s documents say it, e.g. March 2021."),
             "document_symbol": _(
                 "Symbol of the document that reports on the plan, e.g. GB.340/INS/6."

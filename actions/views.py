@@ -142,7 +142,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             **deferred(lambda: dashboard_figures(plan, items), DASHBOARD_FIGURES),
             "overdue_items": items.overdue(),
             "latest_reports": (
-                StatusReport.objects.filter(action_item__plan=plan).latest_first()[:LATEST_UPDATES]
+                StatusReport.objects.filter(action_item__plan=plan).latest_changes()[
+                    :LATEST_UPDATES
+                ]
             ),
             "key_figures": KeyFigure.objects.for_dashboard(),
         },
@@ -237,6 +239,12 @@ def detail(request: HttpRequest, number: int) -> HttpResponse:
             "engagements": item.related_engagements(),
             "updates": item.progress_updates.latest_first(),
             "history": SimpleLazyObject(item.audit_trail),
+            # For editors: the session their changes go to (templates/actions/_reporting.html).
+            "draft": (
+                GoverningBodySession.objects.reporting()
+                if request.user.has_perm("actions.change_statusreport")
+                else None
+            ),
         },
     )
 

@@ -1,0 +1,114 @@
+"""The editor's journey (issue 16): finding the sessions, the publish check, seeing what moved,
+the forms, a save without JavaScript."""
+
+import pytest
+from django.test import Client
+
+pytestmark = pytest.mark.django_db
+
+SESSIONS_LINK = '<a href="/sessions/"'
+
+
+# --- Sessions in reach ---------------------------------------------------------------------------
+
+
+def test_editors_find_the_sessions_in_the_navigation(editor_client, viewer):
+    assert SESSIONS_LINK in editor_client.get("/").content.decode()
+    page = editor_client.get("/sessions/").content.decode()
+    assert '<a href="/sessions/" aria-current="page">Sessions</a>' in page
+    assert SESSIONS_LINK not in Client().get("/").content.decode()
+    reader = Client()
+    reader.force_login(viewer)
+    assert SESSIONS_LINK not in reader.get("/").content.decode()
+
+
+def test_before_a_session_is_open_the_appendix_and_item_say_how_to_open_one(editor_client):
+    for path in ("/appendix/", "/actions/3/"):
+        page = editor_client.get(path).content.decode()
+        assert "No session is open for reporting" in page
+        assert '<a href="/sessions/new/">Open the next reporting session</a>' in page
+    assert "No session is open" not in Client().get("/appendix/").content.decode()
+
+
+def test_with_a_session_open_the_appendix_and_item_say_for_which_one(editor_client, gb341):
+    for path in ("/appendix/", "/actions/3/"):
+        page = editor_client.get(path).content.decode()
+        assert "Statuses you change are recorded for GB.341" in page
+        assert '<a href="/sessions/GB.341/publish/">Check and publish GB.341</a>' in page
+    item = editor_client.get("/actions/3/").content.decode()
+    assert '<a href="/actions/3/status/">Edit status</a>' in item
+    public = Client().get("/actions/3/").content.decode()
+    assert "Edit status" not in public and "GB.341" not in public
+
+
+# --- The publish check ---------------------------------------------------------------------------
+# Kinds, counts and links: tests/test_sessions.py (the quality gate).
+
+
+# --- Seeing what moved ---------------------------------------------------------------------------
+
+NEW_SESSION = {
+    "code": "GB.341",
+    "held_in": "2021-03",
+    "period": "March 2021",
+    "document_symbol": "GB.341/INS/8",
+    "document_title": "Update on the United Nations reform",
+}
+
+
+def open_gb341(client) -> None:
+    response = client.post("/sessions/new/", NEW_SESSION)
+    assert response.status_code == 302, response.content.decode()
+
+
+def set_status(client, number: int, status: str, wording: str) -> None:
+    from actions.models import StatusReport
+
+    version = StatusReport.objects.get(action_item__number=number, session__code="GB.341").version
+    response = client.post(
+        f"/actions/{number}/status/",
+        {"status": status, "wording": wording, "reason": "Moved", "version": version},
+    )
+    assert response.status_code == 302, response.content.decode()
+
+
+def row(page: str, number: int) -> str:
+    start = page.index(f'id="item-{number}"')
+    return page[start : page.index("</tr>", start)]
+
+
+def test_the_appendix_marks_only_the_rows_the_draft_changes(editor_client):
+    open_gb341(editor_client)
+    set_status(editor_client, 6, "completed", "Completed")
+    page = editor_client.get("/appendix/").content.decode()
+    assert page.count("Draft for GB.341:") == 1
+    assert "Draft for GB.341: Completed" in row(page, 6)
+    assert "Draft for GB.341" not in row(page, 7)
+
+
+def test_after_publishing_the_footer_dashboard_and_changes_show_what_moved(editor_client):
+    public = Client()
+    assert "Source: ILO Governing Body document GB.340/INS/6" in public.get("/").content.decode()
+    open_gb341(editor_client)
+    set_status(editor_client, 6, "completed", "Completed")
+    set_status(editor_client, 7, "ongoing", "Ongoing")
+    assert editor_client.post("/sessions/GB.341/publish/", {"confirm": "on"}).status_code == 302
+
+    page = public.get("/").content.decode()
+    assert "Source: ILO Governing Body document GB.341/INS/8 (March 2021)." in page
+    latest = page[page.index('id="latest"') : page.index('id="key-figures"')]
+    assert 'GB.341: <a href="/actions/6/">item 6</a>, Completed (was: Starting 2020)' in latest
+    assert 'GB.341: <a href="/actions/7/">item 7</a>, Ongoing (was: Starting 2020)' in latest
+    # Carried over unchanged: not a change.
+    assert 'GB.341: <a href="/actions/1/">' not in latest
+
+    changes = public.get("/sessions/GB.341/changes/?since=GB.340").content.decode()
+    assert "<td>Starting → Completed</td>" in changes
+    assert "; completed" not in changes
+
+
+def test_the_history_names_the_document_and_an_empty_progress_list_is_a_sentence(client):
+    page = client.get("/actions/3/").content.decode()
+    assert "From GB.340/INS/6" in page and "Loaded from" not in page
+    assert "<p>No progress updates yet.</p>" in page
+    assert '<ol class="updates">' not in page

@@ -79,11 +79,22 @@ class StatusReportForm(forms.ModelForm):
 
 
 class ProgressUpdateForm(forms.ModelForm):
+    # Typed or pasted without its scheme ("itcilo.org/…"), a link gets https://; a text box, so
+    # that the browser does not refuse such a link before the server can complete it.
+    evidence_url = forms.URLField(
+        label=_("Evidence link"),
+        max_length=500,
+        required=False,
+        assume_scheme="https",
+        widget=forms.TextInput(attrs={"inputmode": "url"}),
+        help_text=_("Optional: the address of a page or document that shows the progress."),
+    )
+
     class Meta:
         model = ProgressUpdate
         fields = ["date", "narrative", "evidence_url", "session"]
         widgets = {
-            "date": forms.DateInput(attrs={"type": "date"}),
+            "date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "narrative": forms.Textarea(attrs={"rows": 4}),
         }
         labels = {
@@ -94,7 +105,6 @@ class ProgressUpdateForm(forms.ModelForm):
         }
         help_texts = {
             "date": _("Format: YYYY-MM-DD."),
-            "evidence_url": _("Optional: https://…"),
             "session": _("The Governing Body session this update reports to."),
         }
 

@@ -358,9 +358,10 @@ def add_progress_update(request: HttpRequest, number: int) -> HttpResponse:
     item = get_object_or_404(ActionItem.objects.filter(plan=current_plan()), number=number)
     update = ProgressUpdate(action_item=item, created_by=request.user)
     if request.method != "POST":
-        form = ProgressUpdateForm(
-            instance=update, initial={"session": GoverningBodySession.objects.reporting()}
-        )
+        session = GoverningBodySession.objects.reporting()
+        # Dated as the session it reports to, which the editor is writing for.
+        initial = {"session": session, "date": session.held_in} if session else {}
+        form = ProgressUpdateForm(instance=update, initial=initial)
         return render(request, "actions/add_progress_update.html", {"item": item, "form": form})
     form = ProgressUpdateForm(request.POST, instance=update)
     if not form.is_valid():

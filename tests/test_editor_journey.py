@@ -112,3 +112,37 @@ def test_the_history_names_the_document_and_an_empty_progress_list_is_a_sentence
     assert "From GB.340/INS/6" in page and "Loaded from" not in page
     assert "<p>No progress updates yet.</p>" in page
     assert '<ol class="updates">' not in page
+
+
+# --- Forms ---------------------------------------------------------------------------------------
+
+
+def test_the_session_form_asks_for_a_month_and_lays_out_one_field_a_line(editor_client):
+    page = editor_client.get("/sessions/new/").content.decode()
+    assert 'type="month" name="held_in"' in page
+    assert page.count('<div class="field">') == 5
+    open_gb341(editor_client)
+    from actions.models import GoverningBodySession
+
+    assert GoverningBodySession.objects.get(code="GB.341").held_in.isoformat() == "2021-03-01"
+
+
+def test_a_progress_update_is_dated_as_its_session_and_takes_a_link_without_https(
+    editor_client, gb341
+):
+    page = editor_client.get("/actions/3/updates/add/").content.decode()
+    assert 'name="date" value="2021-03-01"' in page
+    assert 'type="url"' not in page and 'inputmode="url"' in page
+    response = editor_client.post(
+        "/actions/3/updates/add/",
+        {
+            "date": "2021-03-01",
+            "narrative": "Training for resident coordinators given.",
+            "evidence_url": "itcilo.org/en/courses",
+            "session": gb341.pk,
+        },
+    )
+    assert response.status_code == 302, response.content.decode()
+    from actions.models import ProgressUpdate
+
+    assert ProgressUpdate.objects.get().evidence_url == "https://itcilo.org/en/courses"

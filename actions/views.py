@@ -222,8 +222,15 @@ def appendix(request: HttpRequest) -> HttpResponse:
             "page_message": page_message,
             "export_formats": EXPORT_FORMATS,
             "draft": draft,
+            "saved_item": saved_item(request),
         },
     )
+
+
+def saved_item(request: HttpRequest) -> int | None:
+    """The item whose status was just saved without JavaScript (`?saved=<number>`)."""
+    number = request.GET.get("saved", "")
+    return int(number) if number.isdigit() else None
 
 
 @cached_read_page
@@ -349,7 +356,8 @@ def edit_status(request: HttpRequest, number: int) -> HttpResponse:
         gettext("Item %(number)s: status saved for %(code)s.")
         % {"number": item.number, "code": session.code},
     )
-    return redirect(reverse("actions:appendix") + f"#item-{item.number}")
+    # The row says "Saved" too: the page opens there, where the message at the top is not seen.
+    return redirect(reverse("actions:appendix") + f"?saved={item.number}#item-{item.number}")
 
 
 @login_required

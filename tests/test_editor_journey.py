@@ -146,3 +146,14 @@ def test_a_progress_update_is_dated_as_its_session_and_takes_a_link_without_http
     from actions.models import ProgressUpdate
 
     assert ProgressUpdate.objects.get().evidence_url == "https://itcilo.org/en/courses"
+
+
+# --- A save without JavaScript -------------------------------------------------------------------
+
+
+def test_without_javascript_the_saved_row_says_so(editor_client):
+    open_gb341(editor_client)
+    set_status(editor_client, 6, "completed", "Completed")
+    page = editor_client.get("/appendix/?saved=6").content.decode()
+    assert '<span class="status-saved">Saved</span>' in row(page, 6)
+    assert "status-saved" not in row(page, 7)

@@ -157,3 +157,51 @@ def test_without_javascript_the_saved_row_says_so(editor_client):
     page = editor_client.get("/appendix/?saved=6").content.decode()
     assert '<span class="status-saved">Saved</span>' in row(page, 6)
     assert "status-saved" not in row(page, 7)
+
+
+# --- Sign-in and allauth's pages -----------------------------------------------------------------
+
+PASSWORD = "correct horse battery"
+ENROL = "/accounts/2fa/totp/activate/"
+
+
+def test_forgot_your_password_comes_after_the_password_box(client):
+    page = client.get("/accounts/login/").content.decode()
+    box = page.index('name="password"')
+    assert page.index('for="id_password"') < box < page.index("Forgot your password?")
+    assert 'aria-describedby="id_password_helptext"' in page
+
+
+def test_just_after_sign_in_enrolment_does_not_ask_for_the_password_again(
+    client, editor, settings, monkeypatch
+):
+    settings.REQUIRE_2FA = True
+    response = client.post("/accounts/login/", {"login": "editor", "password": PASSWORD})
+    assert response.status_code == 302
+    assert client.get("/").url == ENROL
+    page = client.get(ENROL)
+    assert page.status_code == 200 and "Set up an authenticator app" in page.content.decode()
+
+    # Later than allauth's reauthentication timeout, it asks again, as before.
+    import time
+
+    later = time.time() + settings.ACCOUNT_REAUTHENTICATION_TIMEOUT + 1
+    monkeypatch.setattr(time, "time", lambda: later)
+    assert client.get(ENROL)["Location"].startswith("/accounts/reauthenticate/")
+
+
+def test_the_recovery_codes_page_is_in_the_sites_layout_with_a_way_on(client, editor):
+    from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
+    from allauth.mfa.totp.internal.auth import TOTP
+
+    from tests.test_mfa import SECRET, totp
+
+    TOTP.activate(editor, SECRET)
+    RecoveryCodes.activate(editor)
+    client.post("/accounts/login/", {"login": "editor", "password": PASSWORD})
+    assert client.post("/accounts/2fa/authenticate/", {"code": totp(SECRET)}).status_code == 302
+    page = client.get("/accounts/2fa/recovery-codes/").content.decode()
+    assert 'class="site-header"' in page and "<h1>Recovery codes</h1>" in page
+    assert '<div class="button-group">' in page
+    assert '<a class="button" href="/accounts/2fa/recovery-codes/download/">' in page
+    assert '<a href="/accounts/2fa/">Two-factor</a>' in page

@@ -205,3 +205,28 @@ def test_the_recovery_codes_page_is_in_the_sites_layout_with_a_way_on(client, ed
     assert '<div class="button-group">' in page
     assert '<a class="button" href="/accounts/2fa/recovery-codes/download/">' in page
     assert '<a href="/accounts/2fa/">Two-factor</a>' in page
+
+
+def test_allauths_pages_are_in_the_sites_layout(client, editor):
+    from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
+    from allauth.mfa.totp.internal.auth import TOTP
+
+    from tests.test_mfa import SECRET, totp
+
+    for path in ("/accounts/password/reset/", "/accounts/login/"):
+        page = client.get(path).content.decode()
+        assert 'class="site-header"' in page and "<h1>" in page, path
+    TOTP.activate(editor, SECRET)
+    RecoveryCodes.activate(editor)
+    client.post("/accounts/login/", {"login": "editor", "password": PASSWORD})
+    client.post("/accounts/2fa/authenticate/", {"code": totp(SECRET)})
+    for path in (
+        "/accounts/2fa/",
+        "/accounts/2fa/recovery-codes/generate/",
+        "/accounts/2fa/totp/deactivate/",
+        "/accounts/reauthenticate/",
+    ):
+        response = client.get(path)
+        page = response.content.decode()
+        assert response.status_code == 200, path
+        assert 'class="site-header"' in page and 'class="button-group"' in page, path

@@ -3,9 +3,12 @@ failures left to django-axes; single sign-on's first sign-in gets the group of D
 each refusal of single sign-on is a security event with a reason; second-factor secrets are stored
 encrypted."""
 
+import time
 from typing import Any
 
+from allauth.account import app_settings as account_settings
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.authentication import get_authentication_records
 from allauth.mfa.adapter import DefaultMFAAdapter
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from allauth.socialaccount.models import SocialLogin
@@ -71,6 +74,20 @@ class AccountAdapter(DefaultAccountAdapter):
         """No per-account count of wrong passwords here: django-axes counts them per account
         and address. allauth's count, per account from any address, would let one address
         lock an account out everywhere. (Its count of wrong second-factor codes remains.)"""
+
+    def is_reauthentication_required(self, *, app: str, **kwargs: Any) -> bool:
+        """Not just after signing in: whoever typed the password (and code) less than
+        ACCOUNT_REAUTHENTICATION_TIMEOUT seconds ago is not asked for it again, as on the way
+        from sign-in to setting up the authenticator app. Later, allauth asks as usual."""
+        request = self.request
+        if request is not None and request.user.is_authenticated:
+            records = get_authentication_records(request, request.user)
+            if (
+                records
+                and time.time() - records[-1]["at"] < account_settings.REAUTHENTICATION_TIMEOUT
+            ):
+                return False
+        return super().is_reauthentication_required(app=app, **kwargs)
 
 
 class MFAAdapter(DefaultMFAAdapter):

@@ -810,6 +810,29 @@ class StatusReportQuerySet(models.QuerySet):
             .order_by("-session__held_in", "action_item__number")
         )
 
+    def latest_changes(self) -> StatusReportQuerySet:
+        """As `latest_first`, only the reports that moved: an item's first published report, or
+        one whose status or wording differs from the item's previous published report, with
+        that report's `previous_status` and `previous_wording` (and its translations)."""
+        previous = StatusReport.objects.filter(
+            action_item=OuterRef("action_item"),
+            session__published_at__isnull=False,
+            session__held_in__lt=OuterRef("session__held_in"),
+        ).order_by("-session__held_in")
+        return (
+            self.latest_first()
+            .annotate(
+                previous_status=Subquery(previous.values("status")[:1]),
+                previous_wording=Subquery(previous.values("wording")[:1]),
+                **translated_subqueries("previous_wording", previous),
+            )
+            .filter(
+                Q(previous_status__isnull=True)
+                | ~Q(previous_status=F("status"))
+                | ~Q(previous_wording=F("wording"))
+            )
+        )
+
 
 @text_limits_held_by_the_database
 class StatusReport(models.Model):

@@ -141,7 +141,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             **deferred(lambda: dashboard_figures(plan, items), DASHBOARD_FIGURES),
             "overdue_items": items.overdue(),
             "latest_reports": (
-                StatusReport.objects.filter(action_item__plan=plan).latest_first()[:LATEST_UPDATES]
+                StatusReport.objects.filter(action_item__plan=plan).latest_changes()[
+                    :LATEST_UPDATES
+                ]
             ),
             "key_figures": KeyFigure.objects.for_dashboard(),
         },
@@ -220,8 +222,15 @@ def appendix(request: HttpRequest) -> HttpResponse:
             "export_message": export_message,
             "export_formats": EXPORT_FORMATS,
             "draft": draft,
+            "saved_item": saved_item(request),
         },
     )
+
+
+def saved_item(request: HttpRequest) -> int | None:
+    """The item whose status was just saved without JavaScript (`?saved=<number>`)."""
+    number = request.GET.get("saved", "")
+    return int(number) if number.isdigit() else None
 
 
 @cached_read_page
@@ -237,6 +246,12 @@ def detail(request: HttpRequest, number: int) -> HttpResponse:
             "engagements": item.related_engagements(request.user),
             "updates": item.progress_updates.visible_to(request.user).latest_first(),
             "history": SimpleLazyObject(lambda: item.audit_trail(request.user)),
+            # For editors: the session their changes go to (templates/actions/_reporting.html).
+            "draft": (
+                GoverningBodySession.objects.reporting()
+                if request.user.has_perm("actions.change_statusreport")
+                else None
+            ),
         },
     )
 
@@ -335,7 +350,8 @@ def edit_status(request: HttpRequest, number: int) -> HttpResponse:
         gettext("Item %(number)s: status saved for %(code)s.")
         % {"number": item.number, "code": session.code},
     )
-    return redirect(reverse("actions:appendix") + f"#item-{item.number}")
+    # The row says "Saved" too: the page opens there, where the message at the top is not seen.
+    return redirect(reverse("actions:appendix") + f"?saved={item.number}#item-{item.number}")
 
 
 @login_required
@@ -348,7 +364,9 @@ def add_progress_update(request: HttpRequest, number: int) -> HttpResponse:
         return render(request, "actions/no_open_session.html", {"item": item}, status=409)
     update = ProgressUpdate(action_item=item, created_by=request.user)
     if request.method != "POST":
-        form = ProgressUpdateForm(instance=update, initial={"session": session})
+        # Dated as the session it reports to, which the editor is writing for.
+        initial = {"session": session, "date": session.held_in}
+        form = ProgressUpdateForm(instance=update, initial=initial)
         return render(request, "actions/add_progress_update.html", {"item": item, "form": form})
     form = ProgressUpdateForm(request.POST, instance=update)
     if not form.is_valid():

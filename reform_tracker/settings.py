@@ -336,6 +336,9 @@ ACCOUNT_EMAIL_VERIFICATION = "none"
 ACCOUNT_RATE_LIMITS = {"login_failed": f"{2 * AXES_FAILURE_LIMIT}/300s/key"}
 # The code only, never "Remember me": a session ends when the browser closes.
 ACCOUNT_SESSION_REMEMBER = False
+# allauth asks for the password again before two-factor changes, unless it was typed this
+# recently (accounts.adapters also counts the sign-in itself).
+ACCOUNT_REAUTHENTICATION_TIMEOUT = 300
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Reform Tracker"
 # TOTP secrets and recovery-code seeds are stored encrypted (accounts.encryption): Fernet keys,

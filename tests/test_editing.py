@@ -104,7 +104,7 @@ def test_an_editors_change_is_a_draft_until_published_and_is_in_the_history(edit
     client = Client()  # a member of the public
     response = editor_client.post(STATUS_URL, status_change())
     assert response.status_code == 302
-    assert response["Location"] == "/appendix/#item-6"
+    assert response["Location"] == "/appendix/?saved=6#item-6"
 
     report = report_6()
     assert (report.status, report.wording, report.version) == ("completed", "Completed", 1)

@@ -6,7 +6,7 @@ PORT ?= 8000
 # Tests run with debug off, as production does; they need a secret, which is not a real one.
 TEST_ENV := DJANGO_DEBUG=false DJANGO_SECRET_KEY=test-only-not-a-secret
 
-.PHONY: install run serve test lint format migrations-check load bench clean oidc-provider messages messages-check
+.PHONY: install run serve test lint format migrations-check load bench clean oidc-provider html-checker messages messages-check
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -70,8 +70,31 @@ tests/oidc/node_modules/.installed: tests/oidc/package-lock.json
 
 oidc-provider: tests/oidc/node_modules/.installed
 
-test: install oidc-provider
-	$(TEST_ENV) $(BIN)/pytest $(PYTEST_ARGS)
+# The W3C HTML checker that tests/test_valid_html.py runs (tests/vnu/, vnu.jar; it needs Java:
+# installed from Debian as root, else make stops and names the command).
+tests/vnu/node_modules/.installed: tests/vnu/package-lock.json
+	npm ci --prefix tests/vnu --no-audit --no-fund --loglevel=error
+	touch $@
+
+html-checker: tests/vnu/node_modules/.installed
+	@command -v java >/dev/null || { \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+			apt-get update -q && apt-get install -y -q --no-upgrade default-jre-headless; \
+		else echo "make test: the HTML checker needs Java; run: sudo apt-get install default-jre-headless" >&2; exit 1; fi; }
+
+# The browser tests (tests/browser/) drive the Chromium that scripts/find-chromium finds or
+# installs, exported as CHROMIUM; without one it stops and names the command to run.
+# `make test BROWSER=0` leaves them out on purpose, and says so last.
+BROWSER ?= 1
+test: install oidc-provider html-checker
+ifeq ($(BROWSER),0)
+	$(TEST_ENV) $(BIN)/pytest -m "not browser" $(PYTEST_ARGS); status=$$?; \
+		echo "make test BROWSER=0: the browser tests (tests/browser/, marked browser) were left out."; \
+		exit $$status
+else
+	chromium=$$($(BIN)/python scripts/find-chromium) || exit 1; \
+		$(TEST_ENV) CHROMIUM="$$chromium" $(BIN)/pytest $(PYTEST_ARGS)
+endif
 
 lint: install
 	$(BIN)/ruff check .

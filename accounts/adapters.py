@@ -1,10 +1,15 @@
 """django-allauth's adapters: no public sign-up; rate limits per client address, password
 failures left to django-axes; single sign-on's first sign-in gets the group of DJANGO_OIDC_GROUPS;
-each refusal of single sign-on is a security event with a reason."""
+each refusal of single sign-on is a security event with a reason; second-factor secrets are stored
+encrypted."""
 
+import time
 from typing import Any
 
+from allauth.account import app_settings as account_settings
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.authentication import get_authentication_records
+from allauth.mfa.adapter import DefaultMFAAdapter
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from allauth.socialaccount.models import SocialLogin
 from allauth.socialaccount.providers.base import AuthError
@@ -13,6 +18,7 @@ from django.contrib.auth.models import Group
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from . import encryption
 from .audit import Kind, security_event
 from .clients import client_ip
 from .oidc import group_for
@@ -68,6 +74,31 @@ class AccountAdapter(DefaultAccountAdapter):
         """No per-account count of wrong passwords here: django-axes counts them per account
         and address. allauth's count, per account from any address, would let one address
         lock an account out everywhere. (Its count of wrong second-factor codes remains.)"""
+
+    def is_reauthentication_required(self, *, app: str, **kwargs: Any) -> bool:
+        """Not just after signing in: whoever typed the password (and code) less than
+        ACCOUNT_REAUTHENTICATION_TIMEOUT seconds ago is not asked for it again, as on the way
+        from sign-in to setting up the authenticator app. Later, allauth asks as usual."""
+        request = self.request
+        if request is not None and request.user.is_authenticated:
+            records = get_authentication_records(request, request.user)
+            if (
+                records
+                and time.time() - records[-1]["at"] < account_settings.REAUTHENTICATION_TIMEOUT
+            ):
+                return False
+        return super().is_reauthentication_required(app=app, **kwargs)
+
+
+class MFAAdapter(DefaultMFAAdapter):
+    """TOTP secrets and recovery-code seeds encrypted with DJANGO_MFA_ENCRYPTION_KEYS, so that
+    the database and its backups alone do not give anyone a working second factor."""
+
+    def encrypt(self, text: str) -> str:
+        return encryption.encrypt(text)
+
+    def decrypt(self, encrypted_text: str) -> str:
+        return encryption.decrypt(encrypted_text)
 
 
 class SocialAccountAdapter(DefaultSocialAccountAdapter):

@@ -6,9 +6,13 @@ from collections.abc import Callable
 from typing import Any
 
 from allauth.account.authentication import get_authentication_records
+from allauth.core import context
 from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.forms import ActivateTOTPForm
+from allauth.mfa.totp.internal.auth import SECRET_SESSION_KEY
 from django.conf import settings
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.translation import gettext
@@ -18,9 +22,28 @@ from actions.middleware import path_without_language
 from .audit import Kind, security_event
 
 Middleware = Callable[[HttpRequest], HttpResponse]
-# Reachable without a second factor: enrolling one, signing out, and what pages load.
-OPEN_PATHS = ("/accounts/", "/static/", "/healthz")
+# Reachable without a second factor: enrolling one, signing out, and what pages load (files,
+# icons the browser asks for on its own), which edit nothing.
+OPEN_PATHS = ("/accounts/", "/static/", "/healthz", "/favicon.ico", "/robots.txt")
+ICONS = ("/apple-touch-icon", "/android-chrome-", "/mstile-", "/site.webmanifest")
 SECOND_FACTORS = {"mfa", "socialaccount"}
+
+
+class KeepSecretActivateTOTPForm(ActivateTOTPForm):
+    """allauth's set-up form, keeping one secret for the whole enrolment.
+
+    allauth draws a new secret at each GET of the set-up page, so any request that reaches the
+    page meanwhile (another tab, a reload, a browser's own request redirected there) makes the
+    QR code on screen wrong. Here the secret waiting in the session is kept until enrolment
+    succeeds (allauth then removes it) or the session ends (signing out).
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        session = context.request.session
+        pending = session.get(SECRET_SESSION_KEY)
+        super().__init__(*args, **kwargs)
+        if pending and self.secret != pending:
+            self.secret = session[SECRET_SESSION_KEY] = pending
 
 
 def needs_second_factor(user: Any) -> bool:
@@ -35,9 +58,34 @@ def signed_in_with_second_factor(request: HttpRequest) -> bool:
     return any(record.get("method") in SECOND_FACTORS for record in records)
 
 
+def is_open(path: str) -> bool:
+    """Enrolling (in every language: /fr/accounts/2fa/… too, or enrolling in French would
+    loop), signing out, static files and icons."""
+    path = path_without_language(path)
+    return path.startswith(OPEN_PATHS) or (path.startswith(ICONS) and path.count("/") == 1)
+
+
+def is_page_request(request: HttpRequest) -> bool:
+    """A page the person asked for: a GET or HEAD that wants HTML in the window (not an image,
+    a script, a frame, a fetch, nor an htmx fragment). Clients that say nothing of what they
+    want (test clients, older browsers) count as asking for a page."""
+    headers = request.headers
+    accept = headers.get("Accept", "text/html")
+    return (
+        request.method in ("GET", "HEAD")
+        and headers.get("HX-Request") != "true"
+        and headers.get("Sec-Fetch-Dest", "document") == "document"
+        and ("text/html" in accept or "application/xhtml+xml" in accept)
+    )
+
+
 def require_second_factor(get_response: Middleware) -> Middleware:
     """With REQUIRE_2FA, an editor or superuser without a second factor is sent to enrol one
     before any other page, Django admin included: nothing is edited with a password alone.
+
+    Only a page request is redirected to the set-up page (so that the set-up page is never
+    what a favicon, a script or a form's POST gets); htmx is told to load it as a page; any
+    other request is refused (403).
 
     Cheapest checks first: most requests are anonymous, or from a session with a code.
     """
@@ -46,24 +94,37 @@ def require_second_factor(get_response: Middleware) -> Middleware:
         user = request.user
         if (
             settings.REQUIRE_2FA
-            # In every language: /fr/accounts/2fa/… too, or enrolling in French would loop.
-            and not path_without_language(request.path).startswith(OPEN_PATHS)
+            and not is_open(request.path)
             and user.is_authenticated
             and not signed_in_with_second_factor(request)
             and needs_second_factor(user)
             and not Authenticator.objects.filter(user=user).exists()
         ):
-            messages.warning(
-                request,
-                gettext(
-                    "Editors and administrators need a second factor: set up an authenticator "
-                    "app to go on."
-                ),
-            )
-            return HttpResponseRedirect(reverse("mfa_activate_totp"))
+            return send_to_enrolment(request)
         return get_response(request)
 
     return middleware
+
+
+def send_to_enrolment(request: HttpRequest) -> HttpResponse:
+    enrol = reverse("mfa_activate_totp")
+    htmx = request.headers.get("HX-Request") == "true"
+    if htmx or is_page_request(request):
+        messages.warning(
+            request,
+            gettext(
+                "Editors and administrators need a second factor: set up an authenticator "
+                "app to go on."
+            ),
+        )
+    if htmx:
+        # htmx loads the set-up page as a whole page instead of swapping it into the target.
+        response = HttpResponse(status=403)
+        response["HX-Redirect"] = enrol
+        return response
+    if is_page_request(request):
+        return HttpResponseRedirect(enrol)
+    raise PermissionDenied
 
 
 def added(sender: Any, request: HttpRequest, user: Any, authenticator: Authenticator, **kw: Any):

@@ -10,8 +10,10 @@ import re
 from dataclasses import dataclass, field
 
 from django.db.models import OuterRef, Q, Subquery
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext, ngettext, ngettext_lazy
+from django.utils.translation import gettext_lazy as _
 
 from countries.models import Engagement
 
@@ -234,53 +236,89 @@ def new_engagements(session: GoverningBodySession, since: GoverningBodySession):
     )
 
 
+class WarningKind:
+    """What the publish check can find, in the order the page lists them, and the form that
+    fixes each: the status form, or the progress update form."""
+
+    NO_STATUS = "no_status"
+    PAST_YEAR = "past_year"
+    NEWLY_LATE = "newly_late"
+    NEWLY_COMPLETED = "newly_completed"
+
+    TITLES = {
+        NO_STATUS: _("No status: the row would be blank"),
+        PAST_YEAR: _("A wording that names a year gone by"),
+        NEWLY_LATE: _("Late since the last session, and nothing says so"),
+        NEWLY_COMPLETED: _("Completed since the last session, with nothing to show for it"),
+    }
+    FIXED_BY_STATUS = {NO_STATUS, PAST_YEAR}
+
+
 @dataclass
 class Warning:
     item: ActionItem
+    kind: str
     message: str
+
+    @property
+    def title(self) -> str:
+        return str(WarningKind.TITLES[self.kind])
+
+    @property
+    def fix_url(self) -> str:
+        if self.kind in WarningKind.FIXED_BY_STATUS:
+            return reverse("actions:edit-status", args=[self.item.number])
+        return reverse("actions:add-update", args=[self.item.number])
+
+    @property
+    def fix_label(self) -> str:
+        if self.kind in WarningKind.FIXED_BY_STATUS:
+            return gettext("Change the status of item %(number)s") % {"number": self.item.number}
+        return gettext("Add a progress note to item %(number)s") % {"number": self.item.number}
 
 
 def publication_warnings(session: GoverningBodySession) -> list[Warning]:
-    """The quality gate before publishing: what a reader of the Appendix would query."""
+    """The quality gate before publishing: only what would mislead a Governing Body member
+    reading the Appendix. What the last published session already said (an item completed then,
+    or late then) is not asked about again. Grouped by kind, in the order of `WarningKind`."""
     plan = Plan.objects.current()
     noted = set(
         ProgressUpdate.objects.filter(session=session)
         .filter(~Q(narrative="") | ~Q(evidence_url=""))
         .values_list("action_item_id", flat=True)
     )
+    previous = session.previous_published()
+    before: dict[int, str] = (
+        dict(previous.status_reports.values_list("action_item_id", "status")) if previous else {}
+    )
     warnings = []
     for item in ActionItem.objects.filter(plan=plan).as_reported_to(session):
         status, wording = item.session_status, item.session_wording or ""
         if status is None:
-            warnings.append(
-                Warning(item, gettext("No status for %(code)s.") % {"code": session.code})
-            )
+            message = gettext("No status for %(code)s.") % {"code": session.code}
+            warnings.append(Warning(item, WarningKind.NO_STATUS, message))
             continue
         starting = re.search(r"\bStarting (\d{4})\b", wording)
         if starting and int(starting.group(1)) < session.held_in.year:
-            warnings.append(
-                Warning(
-                    item,
-                    gettext("Still “%(wording)s” in %(year)s.")
-                    % {"wording": starting.group(0), "year": session.held_in.year},
-                )
-            )
-        if status == Status.ONGOING and item.due_date < session.held_in and item.pk not in noted:
-            warnings.append(
-                Warning(
-                    item,
-                    gettext(
-                        "Ongoing past its due date (%(due_by)s) without a progress note on the "
-                        "new timeline."
-                    )
-                    % {"due_by": item.due_by},
-                )
-            )
-        if status in DONE and item.pk not in noted:
-            warnings.append(
-                Warning(
-                    item,
-                    gettext("Completed without a progress note or evidence for this session."),
-                )
-            )
-    return warnings
+            message = gettext("It says “%(wording)s”, but %(code)s meets in %(year)s.") % {
+                "wording": starting.group(0),
+                "code": session.code,
+                "year": session.held_in.year,
+            }
+            warnings.append(Warning(item, WarningKind.PAST_YEAR, message))
+        late_before = previous is not None and overdue_at(
+            item, before.get(item.pk), previous.held_in
+        )
+        if overdue_at(item, status, session.held_in) and not late_before and item.pk not in noted:
+            message = gettext(
+                "Due %(due_by)s and not completed: no progress note for %(code)s says when it "
+                "will be."
+            ) % {"due_by": item.due_by, "code": session.code}
+            warnings.append(Warning(item, WarningKind.NEWLY_LATE, message))
+        if status in DONE and before.get(item.pk) not in DONE and item.pk not in noted:
+            message = gettext(
+                "Marked completed for %(code)s without a progress note or evidence link."
+            ) % {"code": session.code}
+            warnings.append(Warning(item, WarningKind.NEWLY_COMPLETED, message))
+    order = list(WarningKind.TITLES)
+    return sorted(warnings, key=lambda warning: order.index(warning.kind))

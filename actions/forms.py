@@ -4,21 +4,28 @@ from django import forms
 from django.utils.translation import gettext, override
 from django.utils.translation import gettext_lazy as _
 
-from .models import CONTENT_LANGUAGES, GoverningBodySession, ProgressUpdate, Status, StatusReport
+from .models import (
+    CONTENT_LANGUAGES,
+    REASON_MAX_LENGTH,
+    GoverningBodySession,
+    ProgressUpdate,
+    Status,
+    StatusReport,
+)
 
 
 class StatusReportForm(forms.ModelForm):
     """An editor's change to an item's status for the reporting session, with its reason."""
 
     reason = forms.CharField(
-        max_length=300,
+        max_length=REASON_MAX_LENGTH,
         required=False,
         label=_("Reason"),
         help_text=_("Why the status changes. Required when it does; kept in the history."),
     )
     note = forms.CharField(
         label=_("Progress note"),
-        max_length=2000,
+        max_length=ProgressUpdate._meta.get_field("narrative").max_length,
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Optional. Added to the item’s progress updates."),
@@ -79,11 +86,22 @@ class StatusReportForm(forms.ModelForm):
 
 
 class ProgressUpdateForm(forms.ModelForm):
+    # Typed or pasted without its scheme ("itcilo.org/…"), a link gets https://; a text box, so
+    # that the browser does not refuse such a link before the server can complete it.
+    evidence_url = forms.URLField(
+        label=_("Evidence link"),
+        max_length=500,
+        required=False,
+        assume_scheme="https",
+        widget=forms.TextInput(attrs={"inputmode": "url"}),
+        help_text=_("Optional: the address of a page or document that shows the progress."),
+    )
+
     class Meta:
         model = ProgressUpdate
         fields = ["date", "narrative", "evidence_url", "session"]
         widgets = {
-            "date": forms.DateInput(attrs={"type": "date"}),
+            "date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "narrative": forms.Textarea(attrs={"rows": 4}),
         }
         labels = {
@@ -94,9 +112,21 @@ class ProgressUpdateForm(forms.ModelForm):
         }
         help_texts = {
             "date": _("Format: YYYY-MM-DD."),
-            "evidence_url": _("Optional: https://…"),
             "session": _("The Governing Body session this update reports to."),
         }
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # Published and cancelled sessions are frozen.
+        self.fields["session"].queryset = GoverningBodySession.objects.drafts()
+        self.fields["session"].empty_label = None
+        # The date's default is today, computed: Django would add a hidden copy of it carrying the
+        # visible field's aria-describedby, which is not valid HTML. Nothing reads that copy.
+        self.fields["date"].show_hidden_initial = False
+
+
+class MonthField(forms.DateField):
+    input_formats = ["%Y-%m", "%Y-%m-%d"]
 
 
 class SessionForm(forms.ModelForm):
@@ -112,10 +142,12 @@ class SessionForm(forms.ModelForm):
             "document_symbol": _("Document symbol"),
             "document_title": _("Document title"),
         }
-        widgets = {"held_in": forms.DateInput(attrs={"type": "date"})}
+        # A month picker: the session's month is all that is asked (a full date is taken too).
+        widgets = {"held_in": forms.DateInput(attrs={"type": "month"}, format="%Y-%m")}
+        field_classes = {"held_in": MonthField}
         help_texts = {
             "code": _("GB. and the session’s number, e.g. GB.341."),
-            "held_in": _("Any day of the month (YYYY-MM-DD); it orders the sessions."),
+            "held_in": _("Year and month (YYYY-MM); it orders the sessions."),
             "period": _("As the session’s documents say it, e.g. March 2021."),
             "document_symbol": _(
                 "Symbol of the document that reports on the plan, e.g. GB.340/INS/6."

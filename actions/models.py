@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import IntegrityError, models, transaction
 from django.db.models import (
     BooleanField,
+    CheckConstraint,
     Count,
     DateField,
     Exists,
@@ -24,6 +25,8 @@ from django.db.models import (
     Subquery,
     Value,
 )
+from django.db.models.functions import Length
+from django.db.models.lookups import LessThanOrEqual
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -45,6 +48,30 @@ if TYPE_CHECKING:
 
 # Content is written in English; staff add French and Spanish in `<field>_fr` and `<field>_es`.
 CONTENT_LANGUAGES = ("fr", "es")
+# The longest reason for a change that the history keeps (forms of statuses and engagements).
+REASON_MAX_LENGTH = 300
+# Prose that staff write (narratives, descriptions, notes): a few paragraphs at most.
+PROSE_MAX_LENGTH = 4000
+
+
+def text_limits_held_by_the_database(model: type[models.Model]) -> type[models.Model]:
+    """Class decorator: every free-text field's `max_length` becomes a check constraint too.
+
+    Forms (the site's and admin's) refuse longer text beside the field, from `max_length`; the
+    constraint holds the limit for every other write as well, on SQLite (which ignores
+    `varchar` lengths) and for `TextField`s (which have no length in the database).
+    """
+    for field in model._meta.local_fields:
+        if isinstance(field, models.CharField | models.TextField) and field.max_length:
+            if field.choices:
+                continue  # held by its own choices constraint
+            model._meta.constraints.append(
+                CheckConstraint(
+                    condition=LessThanOrEqual(Length(field.name), field.max_length),
+                    name=f"{model._meta.model_name}_{field.name}_max_length",
+                )
+            )
+    return model
 
 
 class LocalText(str):
@@ -141,9 +168,41 @@ MONTHS = ["January", "February", "March", "April", "May", "June",
           "July", "August", "September", "October", "November", "December"]  # fmt: skip
 
 
+# Editors have it, superusers have every permission: they write drafts, so they see them.
+DRAFTS_PERMISSION = "actions.change_statusreport"
+
+
+def is_editor(reader) -> bool:
+    """Whether `reader` (a user, or None for the public) sees drafts and staff's names: editors
+    and superusers do; anonymous readers and viewers see only what was published, written by
+    "ILO staff"."""
+    return reader is not None and reader.has_perm(DRAFTS_PERMISSION)
+
+
+def visible_rows(rows: models.QuerySet, reader, session: str = "session") -> models.QuerySet:
+    """The one rule of who sees drafts: `rows` (sessions, or rows that belong to one through
+    the foreign key `session`; "" for sessions themselves) as `reader` may see them: all of
+    them for editors and superusers, else without those of a draft session (neither published
+    nor cancelled). Adds no query."""
+    if is_editor(reader):
+        return rows
+    prefix = f"{session}__" if session else ""
+    return rows.exclude(**{f"{prefix}cancelled": False, f"{prefix}published_at__isnull": True})
+
+
+def staff_name(user, reader) -> str:
+    """Who wrote something, as `reader` may see it: their username for editors and
+    superusers, "ILO staff" for everyone else."""
+    return str(user) if is_editor(reader) else gettext("ILO staff")
+
+
 class SessionQuerySet(models.QuerySet):
     def get_by_natural_key(self, code: str) -> GoverningBodySession:
         return self.get(code=code)
+
+    def visible_to(self, reader) -> SessionQuerySet:
+        """Published and cancelled sessions; drafts too for editors (`is_editor`)."""
+        return visible_rows(self, reader, session="")
 
     def published(self) -> SessionQuerySet:
         return self.filter(published_at__isnull=False)
@@ -157,9 +216,13 @@ class SessionQuerySet(models.QuerySet):
     def with_report_counts(self) -> SessionQuerySet:
         return self.annotate(report_count=Count("status_reports"))
 
+    def drafts(self) -> SessionQuerySet:
+        """Sessions opened for reporting and not yet published (nor cancelled)."""
+        return self.filter(cancelled=False, published_at__isnull=True)
+
     def reporting(self) -> GoverningBodySession | None:
         """The open draft that editors write statuses for, if a session has been opened."""
-        return self.filter(cancelled=False, published_at__isnull=True).order_by("-held_in").first()
+        return self.drafts().order_by("-held_in").first()
 
     def timeline_for(self, item: ActionItem) -> SessionQuerySet:
         """The sessions since the item's plan was endorsed, oldest first, each with `item_reports`:
@@ -170,7 +233,7 @@ class SessionQuerySet(models.QuerySet):
         )
         # Drafts are not part of the public record until they are published.
         sessions = (
-            self.exclude(cancelled=False, published_at__isnull=True)
+            self.visible_to(None)
             .prefetch_related(Prefetch("status_reports", queryset=reports, to_attr="item_reports"))
             .order_by("held_in")
         )
@@ -180,6 +243,7 @@ class SessionQuerySet(models.QuerySet):
         return sessions
 
 
+@text_limits_held_by_the_database
 class GoverningBodySession(models.Model):
     """A session of the ILO Governing Body to which the Office reports on the plan."""
 
@@ -203,7 +267,7 @@ class GoverningBodySession(models.Model):
     document_title = models.CharField(max_length=300, blank=True)
     document_date = models.DateField(null=True, blank=True)
     cancelled = models.BooleanField(default=False)
-    notes = models.TextField(blank=True)
+    notes = models.TextField(blank=True, max_length=PROSE_MAX_LENGTH)
     published_at = models.DateTimeField(
         null=True,
         blank=True,
@@ -275,6 +339,11 @@ class GoverningBodySession(models.Model):
         if self.cancelled:
             return "Cancelled"
         return "Published" if self.is_published else "Draft"
+
+    def is_visible_to(self, reader) -> bool:
+        """As `GoverningBodySession.objects.visible_to(reader)`: drafts for editors only (asks
+        for the reader's permissions only when the session is a draft)."""
+        return not self.is_draft or is_editor(reader)
 
     def accepts_edits_by(self, user) -> bool:
         """Drafts take editors' changes; a published session takes only superusers' corrections."""
@@ -626,14 +695,17 @@ class ActionItem(models.Model):
         if self.component_id and self.plan_id and self.component.plan_id != self.plan_id:
             raise ValidationError({"component": gettext("The component belongs to another plan.")})
 
-    def audit_trail(self) -> list[HistoryEntry]:
+    def audit_trail(self, reader) -> list[HistoryEntry]:
         """Every recorded change to the item, its status reports and progress updates, newest
-        first, with who, when, before → after and the reason. Makes three queries."""
+        first, with who, when, before → after and the reason, as `reader` may see it: nothing
+        of a draft session, and "ILO staff" for who, unless they are an editor (`visible_rows`,
+        `staff_name`). Makes three queries."""
         entries = [
             *history_entries(
                 self.history.select_related("history_user").order_by("history_date"),
                 lambda r: gettext("Action item"),
                 ["text", "due_by", "due_date"],
+                reader,
                 actions=lambda: {
                     "+": pgettext("action item", "created"),
                     "~": pgettext("action item", "changed"),
@@ -641,11 +713,12 @@ class ActionItem(models.Model):
                 },
             ),
             *history_entries(
-                StatusReport.history.filter(action_item_id=self.pk)
+                visible_rows(StatusReport.history.filter(action_item_id=self.pk), reader)
                 .select_related("history_user", "session")
                 .order_by("history_date"),
                 lambda r: gettext("Status for %(code)s") % {"code": r.session.code},
                 ["status", "wording", "narrative"],
+                reader,
                 actions=lambda: {
                     "+": pgettext("status", "created"),
                     "~": pgettext("status", "changed"),
@@ -653,11 +726,12 @@ class ActionItem(models.Model):
                 },
             ),
             *history_entries(
-                ProgressUpdate.history.filter(action_item_id=self.pk)
+                visible_rows(ProgressUpdate.history.filter(action_item_id=self.pk), reader)
                 .select_related("history_user")
                 .order_by("history_date"),
                 lambda r: gettext("Progress update of %(date)s") % {"date": date_format(r.date)},
                 ["date", "narrative", "evidence_url"],
+                reader,
                 actions=lambda: {
                     "+": pgettext("progress update", "created"),
                     "~": pgettext("progress update", "changed"),
@@ -723,6 +797,33 @@ class ActionItem(models.Model):
             raise StaleEdit(self.status_reports.get(session=session)) from None
         return report
 
+    def add_progress_update(
+        self,
+        session: GoverningBodySession,
+        *,
+        narrative: str,
+        by,
+        date: datetime.date | None = None,
+        evidence_url: str = "",
+    ) -> ProgressUpdate:
+        """Add a note on the item's progress for the open draft `session`.
+
+        Raises `SessionError` for a published or cancelled session: they are frozen.
+        """
+        if not session.is_draft:
+            raise SessionError(
+                f"{session.code} is {session.state.lower()}: progress updates go to the session "
+                "open for reporting."
+            )
+        return ProgressUpdate.objects.create(
+            action_item=self,
+            session=session,
+            narrative=narrative,
+            date=date or timezone.localdate(),
+            evidence_url=evidence_url,
+            created_by=by,
+        )
+
     @property
     def lateness(self) -> str | None:
         """How long the item has been overdue ("14 months"), or None if it is not.
@@ -747,13 +848,15 @@ class ActionItem(models.Model):
             "months": describe_months(months_between(self.checked_on, self.due_date))
         }
 
-    def related_engagements(self) -> EngagementQuerySet:
-        """Country engagements reported in the paragraphs that report on this item, by country,
-        in one query (with country, region and source paragraph)."""
+    def related_engagements(self, reader) -> EngagementQuerySet:
+        """Country engagements reported in the paragraphs that report on this item (in the
+        reports `reader` may see), by country, in one query (with country, region and source
+        paragraph)."""
         # Imported here: countries.models imports this module.
         from countries.models import Engagement
 
-        paragraphs = Paragraph.objects.filter(status_reports__action_item=self)
+        reports = StatusReport.objects.filter(action_item=self).visible_to(reader)
+        paragraphs = Paragraph.objects.filter(status_reports__in=reports)
         return (
             Engagement.objects.filter(source_paragraph__in=paragraphs)
             .select_related("country__region", "source_paragraph__session")
@@ -806,15 +909,43 @@ class StatusReportQuerySet(models.QuerySet):
             session__code=session_code,
         )
 
+    def visible_to(self, reader) -> StatusReportQuerySet:
+        """The reports of published sessions; of drafts too for editors (`is_editor`)."""
+        return visible_rows(self, reader)
+
     def latest_first(self) -> StatusReportQuerySet:
-        """The most recent reports first, with their item and session."""
+        """The most recent published reports first, with their item and session."""
         return (
             self.filter(session__published_at__isnull=False)
             .select_related("action_item", "session")
             .order_by("-session__held_in", "action_item__number")
         )
 
+    def latest_changes(self) -> StatusReportQuerySet:
+        """As `latest_first`, only the reports that moved: an item's first published report, or
+        one whose status or wording differs from the item's previous published report, with
+        that report's `previous_status` and `previous_wording` (and its translations)."""
+        previous = StatusReport.objects.filter(
+            action_item=OuterRef("action_item"),
+            session__published_at__isnull=False,
+            session__held_in__lt=OuterRef("session__held_in"),
+        ).order_by("-session__held_in")
+        return (
+            self.latest_first()
+            .annotate(
+                previous_status=Subquery(previous.values("status")[:1]),
+                previous_wording=Subquery(previous.values("wording")[:1]),
+                **translated_subqueries("previous_wording", previous),
+            )
+            .filter(
+                Q(previous_status__isnull=True)
+                | ~Q(previous_status=F("status"))
+                | ~Q(previous_wording=F("wording"))
+            )
+        )
 
+
+@text_limits_held_by_the_database
 class StatusReport(models.Model):
     """Where an action item stood, as reported to one Governing Body session."""
 
@@ -830,9 +961,13 @@ class StatusReport(models.Model):
     )
     wording_fr = models.CharField(_("wording (French)"), max_length=500, blank=True)
     wording_es = models.CharField(_("wording (Spanish)"), max_length=500, blank=True)
-    narrative = models.TextField(_("narrative"), blank=True)
-    narrative_fr = models.TextField(_("narrative (French)"), blank=True)
-    narrative_es = models.TextField(_("narrative (Spanish)"), blank=True)
+    narrative = models.TextField(_("narrative"), blank=True, max_length=PROSE_MAX_LENGTH)
+    narrative_fr = models.TextField(
+        _("narrative (French)"), blank=True, max_length=PROSE_MAX_LENGTH
+    )
+    narrative_es = models.TextField(
+        _("narrative (Spanish)"), blank=True, max_length=PROSE_MAX_LENGTH
+    )
     paragraphs = models.ManyToManyField(
         Paragraph,
         blank=True,
@@ -922,18 +1057,24 @@ class SessionError(Exception):
 
 
 class StaleEdit(Exception):
-    """Another editor saved the same status report first; `current` is what they saved."""
+    """Another editor saved the same record (a status report, an engagement) first; `current`
+    is what they saved."""
 
-    def __init__(self, current: StatusReport | None) -> None:
-        super().__init__("The status was changed by someone else.")
+    def __init__(self, current: models.Model | None) -> None:
+        super().__init__("The record was changed by someone else.")
         self.current = current
 
 
 class ProgressUpdateQuerySet(models.QuerySet):
+    def visible_to(self, reader) -> ProgressUpdateQuerySet:
+        """The updates for published sessions; for drafts too for editors (`is_editor`)."""
+        return visible_rows(self, reader)
+
     def latest_first(self) -> ProgressUpdateQuerySet:
         return self.select_related("session", "created_by").order_by("-date", "-created_at")
 
 
+@text_limits_held_by_the_database
 class ProgressUpdate(models.Model):
     """A dated note by ILO staff on how an action item is progressing."""
 
@@ -989,9 +1130,10 @@ class HistoryEntry:
     changes: list[Change]
 
 
-def history_entries(records, label, fields: list[str], actions) -> list[HistoryEntry]:
-    """Turn historical rows (oldest first) into entries with before → after per changed field;
-    `actions()` gives "created", "changed" and "deleted" agreeing with the records' subject."""
+def history_entries(records, label, fields: list[str], reader, actions) -> list[HistoryEntry]:
+    """Turn historical rows (oldest first) into entries with before → after per changed field,
+    naming who made each change as `reader` may see it (`staff_name`); `actions()` gives
+    "created", "changed" and "deleted" agreeing with the records' subject."""
     verbs = actions()
     previous: dict[int, Any] = {}
     entries = []
@@ -1013,7 +1155,11 @@ def history_entries(records, label, fields: list[str], actions) -> list[HistoryE
         entries.append(
             HistoryEntry(
                 when=record.history_date,
-                who=str(record.history_user) if record.history_user else gettext("System"),
+                who=(
+                    staff_name(record.history_user, reader)
+                    if record.history_user
+                    else gettext("System")
+                ),
                 what=label(record),
                 action=verbs[record.history_type],
                 reason=display_reason(record.history_change_reason or ""),
@@ -1028,6 +1174,8 @@ def display_reason(reason: str) -> str:
     session over, loading the document); editors' reasons are shown as they wrote them."""
     if match := re.fullmatch(r"Carried over from (GB\.\d+)", reason):
         return gettext("Carried over from %(code)s") % {"code": match.group(1)}
+    if match := re.fullmatch(r"From (\S+)", reason):
+        return gettext("From %(source)s") % {"source": match.group(1)}
     if match := re.fullmatch(r"Loaded from (\S+)", reason):
         return gettext("Loaded from the document’s data (%(source)s)") % {"source": match.group(1)}
     if match := re.fullmatch(r"Updated from (\S+)", reason):

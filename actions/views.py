@@ -12,10 +12,10 @@ from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_tables2 import RequestConfig, Table
-from django_tables2.export import TableExport
 
 from countries.models import Region
 from ops.pagecache import cached_read_page, deferred
+from reform_tracker.exports import EXPORT_FORMATS, export
 
 from .changes import changes_between, publication_warnings
 from .docx import appendix_docx
@@ -31,13 +31,12 @@ from .models import (
     StaleEdit,
     Status,
     StatusReport,
+    is_editor,
 )
 from .tables import AppendixTable
 
 APPENDIX_PAGE_SIZE = 25
 LATEST_UPDATES = 6
-# The formats offered; tablib knows more, but some need libraries that are not installed.
-EXPORT_FORMATS = ("csv", "xlsx", "json")
 STATUS_ORDER = [
     Status.COMPLETED,
     Status.COMPLETED_ONGOING,
@@ -142,7 +141,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             **deferred(lambda: dashboard_figures(plan, items), DASHBOARD_FIGURES),
             "overdue_items": items.overdue(),
             "latest_reports": (
-                StatusReport.objects.filter(action_item__plan=plan).latest_first()[:LATEST_UPDATES]
+                StatusReport.objects.filter(action_item__plan=plan).latest_changes()[
+                    :LATEST_UPDATES
+                ]
             ),
             "key_figures": KeyFigure.objects.for_dashboard(),
         },
@@ -199,16 +200,16 @@ def appendix(request: HttpRequest) -> HttpResponse:
     plan = current_plan()
     items = ActionItem.objects.filter(plan=plan).for_appendix()
     draft = None
-    if request.user.has_perm("actions.change_statusreport"):
+    if is_editor(request.user):
         # Editors see, beside the published status, what they have drafted for the next session.
         draft = GoverningBodySession.objects.reporting()
         items = items.with_draft(draft)
     filterset = AppendixFilter(request.GET or None, items, plan=plan, request=request)
     table = AppendixTable(filterset.qs)
     RequestConfig(request, paginate=False).configure(table)
-    export_format = request.GET.get("_export")
-    if export_format in EXPORT_FORMATS:
-        return TableExport(export_format, table).response(f"appendix.{export_format}")
+    download, export_message = export(request, table, "appendix")
+    if download:
+        return download
     page_message = paginate(table, request, APPENDIX_PAGE_SIZE)
     return render(
         request,
@@ -218,10 +219,18 @@ def appendix(request: HttpRequest) -> HttpResponse:
             "table": table,
             "filter": filterset,
             "page_message": page_message,
+            "export_message": export_message,
             "export_formats": EXPORT_FORMATS,
             "draft": draft,
+            "saved_item": saved_item(request),
         },
     )
+
+
+def saved_item(request: HttpRequest) -> int | None:
+    """The item whose status was just saved without JavaScript (`?saved=<number>`)."""
+    number = request.GET.get("saved", "")
+    return int(number) if number.isdigit() else None
 
 
 @cached_read_page
@@ -234,9 +243,15 @@ def detail(request: HttpRequest, number: int) -> HttpResponse:
         {
             "item": item,
             "sessions": GoverningBodySession.objects.timeline_for(item),
-            "engagements": item.related_engagements(),
-            "updates": item.progress_updates.latest_first(),
-            "history": SimpleLazyObject(item.audit_trail),
+            "engagements": item.related_engagements(request.user),
+            "updates": item.progress_updates.visible_to(request.user).latest_first(),
+            "history": SimpleLazyObject(lambda: item.audit_trail(request.user)),
+            # For editors: the session their changes go to (templates/actions/_reporting.html).
+            "draft": (
+                GoverningBodySession.objects.reporting()
+                if request.user.has_perm("actions.change_statusreport")
+                else None
+            ),
         },
     )
 
@@ -264,8 +279,7 @@ def status_cell(request: HttpRequest, number: int) -> HttpResponse:
     """The Status cell of the Appendix row, for htmx to put back after an edit or a cancel."""
     if not request.htmx:
         return redirect(reverse("actions:appendix") + f"#item-{number}")
-    editor = request.user.has_perm("actions.change_statusreport")
-    draft = GoverningBodySession.objects.reporting() if editor else None
+    draft = GoverningBodySession.objects.reporting() if is_editor(request.user) else None
     item = get_object_or_404(
         ActionItem.objects.filter(plan=current_plan()).with_current_status().with_draft(draft),
         number=number,
@@ -308,12 +322,7 @@ def edit_status(request: HttpRequest, number: int) -> HttpResponse:
                 translations=form.translations(),
             )
             if data["note"]:
-                ProgressUpdate.objects.create(
-                    action_item=item,
-                    session=session,
-                    narrative=data["note"],
-                    created_by=request.user,
-                )
+                item.add_progress_update(session, narrative=data["note"], by=request.user)
     except SessionError as error:
         return render(request, template, {**context, "form": form, "error": str(error)}, status=409)
     except StaleEdit as conflict:
@@ -341,25 +350,43 @@ def edit_status(request: HttpRequest, number: int) -> HttpResponse:
         gettext("Item %(number)s: status saved for %(code)s.")
         % {"number": item.number, "code": session.code},
     )
-    return redirect(reverse("actions:appendix") + f"#item-{item.number}")
+    # The row says "Saved" too: the page opens there, where the message at the top is not seen.
+    return redirect(reverse("actions:appendix") + f"?saved={item.number}#item-{item.number}")
 
 
 @login_required
 @permission_required("actions.add_progressupdate", raise_exception=True)
 def add_progress_update(request: HttpRequest, number: int) -> HttpResponse:
     item = get_object_or_404(ActionItem.objects.filter(plan=current_plan()), number=number)
+    # Published and cancelled sessions are frozen: updates go to the open draft.
+    session = GoverningBodySession.objects.reporting()
+    if session is None:
+        return render(request, "actions/no_open_session.html", {"item": item}, status=409)
     update = ProgressUpdate(action_item=item, created_by=request.user)
     if request.method != "POST":
-        form = ProgressUpdateForm(
-            instance=update, initial={"session": GoverningBodySession.objects.reporting()}
-        )
+        # Dated as the session it reports to, which the editor is writing for.
+        initial = {"session": session, "date": session.held_in}
+        form = ProgressUpdateForm(instance=update, initial=initial)
         return render(request, "actions/add_progress_update.html", {"item": item, "form": form})
     form = ProgressUpdateForm(request.POST, instance=update)
     if not form.is_valid():
         return render(
             request, "actions/add_progress_update.html", {"item": item, "form": form}, status=422
         )
-    form.save()
+    data = form.cleaned_data
+    try:
+        item.add_progress_update(
+            data["session"],
+            narrative=data["narrative"],
+            date=data["date"],
+            evidence_url=data["evidence_url"],
+            by=request.user,
+        )
+    except SessionError as error:
+        form.add_error("session", str(error))
+        return render(
+            request, "actions/add_progress_update.html", {"item": item, "form": form}, status=409
+        )
     messages.success(request, gettext("Progress update added."))
     return redirect(item)
 
@@ -370,16 +397,18 @@ def add_progress_update(request: HttpRequest, number: int) -> HttpResponse:
 def visible_session(request: HttpRequest, code: str) -> GoverningBodySession:
     """A session by code; drafts only for those who write them."""
     session = get_object_or_404(GoverningBodySession, code=code)
-    if session.is_draft and not request.user.has_perm("actions.change_statusreport"):
+    if not session.is_visible_to(request.user):
         raise Http404("No such session.")
     return session
 
 
 @cached_read_page
 def session_list(request: HttpRequest) -> HttpResponse:
-    sessions = GoverningBodySession.objects.with_report_counts().order_by("-held_in")
-    if not request.user.has_perm("actions.change_statusreport"):
-        sessions = sessions.exclude(cancelled=False, published_at__isnull=True)
+    sessions = (
+        GoverningBodySession.objects.visible_to(request.user)
+        .with_report_counts()
+        .order_by("-held_in")
+    )
     return render(request, "actions/session_list.html", {"sessions": sessions})
 
 
@@ -422,9 +451,7 @@ def resolve_since(request: HttpRequest, session: GoverningBodySession):
     if not code:
         return session.previous_published(), None
     since = GoverningBodySession.objects.filter(code=code).first()
-    if since is None or (
-        since.is_draft and not request.user.has_perm("actions.change_statusreport")
-    ):
+    if since is None or not since.is_visible_to(request.user):
         return None, gettext("There is no session “%(code)s” to compare with.") % {"code": code}
     if since.held_in >= session.held_in:
         return (

@@ -39,6 +39,7 @@ class EngagementAdmin(SimpleHistoryAdmin):
     search_fields = ["description", "country__code"]
     list_select_related = ["country", "source_paragraph__session"]
     autocomplete_fields = ["source_paragraph"]
+    readonly_fields = ["version"]
 
     @admin.display(description="source", ordering="source_paragraph__number")
     def source(self, engagement: Engagement) -> str:

@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from actions.models import Paragraph
+from actions.models import REASON_MAX_LENGTH, Paragraph
 
 from .models import Country, Engagement
 
@@ -10,10 +10,12 @@ from .models import Country, Engagement
 class EngagementForm(forms.ModelForm):
     reason = forms.CharField(
         label=_("Reason for the change"),
-        max_length=300,
+        max_length=REASON_MAX_LENGTH,
         required=False,
         help_text=_("Optional; kept in the history."),
     )
+    # The version the editor started from (edits only): see `Engagement.record`.
+    version = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
 
     class Meta:
         model = Engagement
@@ -52,7 +54,10 @@ class EngagementForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["country"].queryset = Country.objects.select_related("region")
         self.fields["source_paragraph"].queryset = Paragraph.objects.select_related("session")
-        self.fields["description"].max_length = 4000
+        if not self.instance.pk:
+            del self.fields["version"]
+        elif not self.is_bound:
+            self.initial["version"] = self.instance.version
 
     def clean(self) -> dict:
         data = super().clean()

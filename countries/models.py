@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce, ExtractYear
 from django.urls import reverse
@@ -14,7 +14,12 @@ from django_countries import countries
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
-from actions.models import Paragraph
+from actions.models import (
+    PROSE_MAX_LENGTH,
+    Paragraph,
+    StaleEdit,
+    text_limits_held_by_the_database,
+)
 
 
 class RegionQuerySet(models.QuerySet):
@@ -244,6 +249,7 @@ class EngagementSummary:
     paragraphs: dict[str, set[int]] = field(default_factory=dict)
 
 
+@text_limits_held_by_the_database
 class Engagement(models.Model):
     """One step of a Cooperation Framework process in which ILO constituents took part."""
 
@@ -254,7 +260,7 @@ class Engagement(models.Model):
     employers = models.BooleanField(_("employers' organizations"), default=False)
     year = models.PositiveSmallIntegerField(null=True, blank=True)
     date = models.DateField(null=True, blank=True, help_text=_("Where the source gives a date."))
-    description = models.TextField()
+    description = models.TextField(max_length=PROSE_MAX_LENGTH)
     source_paragraph = models.ForeignKey(
         Paragraph,
         on_delete=models.PROTECT,
@@ -262,6 +268,9 @@ class Engagement(models.Model):
         blank=True,
         related_name="engagements",
     )
+    # Optimistic locking, as for status reports: an edit names the version it started from and
+    # is refused if another edit has been saved since (see `record`).
+    version = models.PositiveIntegerField(default=1)
 
     objects = EngagementQuerySet.as_manager()
     history = HistoricalRecords()
@@ -289,6 +298,29 @@ class Engagement(models.Model):
         return (self.country.code.code, self.kind, *paragraph)
 
     natural_key.dependencies = ["countries.country", "actions.paragraph"]
+
+    @transaction.atomic
+    def record(self, *, seen_version: int, reason: str, by) -> Engagement:
+        """Save an editor's changes (already set on this instance), unless another change was
+        saved since they loaded the form.
+
+        The version is claimed with one conditional UPDATE, which the database serializes across
+        processes; the loser gets `StaleEdit` (with what the other saved) and nothing is written.
+        """
+        claimed = Engagement.objects.filter(pk=self.pk, version=seen_version).update(
+            version=F("version") + 1
+        )
+        if not claimed:
+            raise StaleEdit(Engagement.objects.select_related("country").get(pk=self.pk))
+        self.version = seen_version + 1
+        self._change_reason = reason
+        self._history_user = by  # also outside a request (commands, scripts)
+        self.save()
+        return self
+
+    def latest_change(self):
+        """The latest record of the engagement's history, with its user (one query)."""
+        return self.history.select_related("history_user").order_by("-history_date").first()
 
     @property
     def constituents(self) -> list[str]:

@@ -1,3 +1,4 @@
+import copy
 from dataclasses import dataclass, field
 
 from django.contrib import messages
@@ -9,9 +10,10 @@ from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from django_tables2 import RequestConfig
-from django_tables2.export import TableExport
 
+from actions.models import StaleEdit
 from ops.pagecache import cached_read_page, deferred
+from reform_tracker.exports import EXPORT_FORMATS, export
 
 from . import worldmap
 from .filters import CountryFilter
@@ -44,11 +46,11 @@ def country_list(request: HttpRequest) -> HttpResponse:
     table = CountryTable(filterset.qs)
     RequestConfig(request, paginate=False).configure(table)
 
-    export_format = request.GET.get("_export")
-    if TableExport.is_valid_format(export_format):
-        return TableExport(export_format, table).response(f"countries.{export_format}")
+    download, export_message = export(request, table, "countries")
+    if download:
+        return download
 
-    notices = []
+    notices = [export_message] if export_message else []
     if filterset.errors:
         notices.append(gettext("Some filters were not understood and are not applied; see below."))
     asked_sort = request.GET.get("sort")
@@ -71,6 +73,7 @@ def country_list(request: HttpRequest) -> HttpResponse:
             "filterset": filterset,
             "table": table,
             "notices": notices,
+            "export_formats": EXPORT_FORMATS,
             **deferred(map_figures, ("engaged", "areas", "engagement_total", "region_total")),
             "world": worldmap.world_map(),
             "levels": legend(),
@@ -207,7 +210,31 @@ def edit_engagement(request: HttpRequest, pk: int) -> HttpResponse:
         return render(
             request, "countries/engagement_form.html", {**context, "form": form}, status=422
         )
-    engagement = form.save()
+    data = form.cleaned_data
+    try:
+        engagement = form.instance.record(
+            seen_version=data["version"], reason=data["reason"], by=request.user
+        )
+    except StaleEdit as conflict:
+        # Keep what this editor typed, on top of the other editor's version, so that saving
+        # again applies it knowingly.
+        current = conflict.current
+        form = EngagementForm(
+            {**request.POST.dict(), "version": current.version},
+            # A copy: validating writes this editor's entries onto the instance, and the
+            # message must show what the other editor saved.
+            instance=copy.copy(current),
+        )
+        form.is_valid()
+        context = {
+            **context,
+            "engagement": current,
+            "conflict": current,
+            "conflict_change": current.latest_change(),
+        }
+        return render(
+            request, "countries/engagement_form.html", {**context, "form": form}, status=409
+        )
     messages.success(
         request, gettext("Engagement saved: %(engagement)s.") % {"engagement": engagement}
     )

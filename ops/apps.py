@@ -1,5 +1,14 @@
 from django.apps import AppConfig
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.core.management import call_command
+from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
+
+
+def create_cache_table(app_config: AppConfig, using: str, **kwargs) -> None:
+    """`migrate` makes the database cache's table too (nothing if the cache is Redis): the
+    page cache writes to it at the first save of an item, `restore`'s included."""
+    # Sent once per app with models (this one has none): once is enough.
+    if app_config.label == "contenttypes":
+        call_command("createcachetable", database=using, verbosity=0)
 
 
 class OpsConfig(AppConfig):
@@ -12,3 +21,4 @@ class OpsConfig(AppConfig):
 
         for signal in (post_save, post_delete, m2m_changed):
             signal.connect(data_changed, dispatch_uid=f"pagecache-{id(signal)}")
+        post_migrate.connect(create_cache_table, dispatch_uid="ops-cache-table")

@@ -7,7 +7,9 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from accounts.encryption import parse_keys
 from accounts.oidc import oidc_apps, parse_group_rules
+from ops.static import root_file_headers
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -106,6 +108,9 @@ MIDDLEWARE = [
     # Last, as django-axes requires: it turns a lock-out into the lock-out page.
     "axes.middleware.AxesMiddleware",
 ]
+# Reasons for a change are kept whole in the history (forms allow 300 characters; simple_history's
+# default column holds 100).
+SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 
 ROOT_URLCONF = "reform_tracker.urls"
 
@@ -139,11 +144,24 @@ DATABASES = {
     )
 }
 
+# A database that accepts connections but does not answer must not hold every worker until
+# gunicorn kills it (30 s): connecting gives up after DJANGO_DB_CONNECT_TIMEOUT seconds (libpq's
+# least is 2), a statement after DJANGO_DB_STATEMENT_TIMEOUT (0: no limit), so /healthz answers
+# 503 and pages the error page. PostgreSQL only.
+DB_CONNECT_TIMEOUT = env_int("DJANGO_DB_CONNECT_TIMEOUT", 5)
+DB_STATEMENT_TIMEOUT = env_int("DJANGO_DB_STATEMENT_TIMEOUT", 10)
+if DB_CONNECT_TIMEOUT <= 0 or DB_STATEMENT_TIMEOUT < 0:
+    raise ImproperlyConfigured(
+        "DJANGO_DB_CONNECT_TIMEOUT must be more than 0, DJANGO_DB_STATEMENT_TIMEOUT 0 or more."
+    )
+
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    db_options = DATABASES["default"].setdefault("OPTIONS", {})
+    db_options.setdefault("connect_timeout", DB_CONNECT_TIMEOUT)
     # PostgreSQL's JIT compiles any query its planner thinks costly, which costs tens of
     # milliseconds: a loss for a web page's short queries (the countries' name order, a CASE of
     # 250 codes, looks costly to it).
-    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
+    db_options["options"] = f"-c jit=off -c statement_timeout={DB_STATEMENT_TIMEOUT * 1000}"
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -175,6 +193,10 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Files that browsers ask for at the site's root, /favicon.ico: whitenoise serves public/ there,
+# before any other middleware (no language, sign-in or session), cached for a day.
+WHITENOISE_ROOT = BASE_DIR / "public"
+WHITENOISE_ADD_HEADERS_FUNCTION = root_file_headers
 
 DJANGO_TABLES2_TEMPLATE = "django_tables2/table.html"
 
@@ -204,9 +226,8 @@ if CACHE_URL:
     if not CACHE_URL.startswith(("redis://", "rediss://")):
         # Not quoted back: the URL may hold a password.
         raise ImproperlyConfigured("DJANGO_CACHE_URL must start with redis:// or rediss://.")
-    CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
-    }
+    # Django's RedisCache, but a Redis that is down or silent makes pages uncached, not errors.
+    CACHES = {"default": {"BACKEND": "ops.cache.TolerantRedisCache", "LOCATION": CACHE_URL}}
 # How long anonymous readers' pages stay in the cache at most; 0 switches the page cache off.
 # An edit makes them stale at once whatever this says.
 PAGE_CACHE_SECONDS = env_int("DJANGO_PAGE_CACHE_SECONDS", 600)
@@ -257,6 +278,8 @@ if SESSION_IDLE_SECONDS <= 0 or SESSION_MAX_SECONDS <= 0:
     raise ImproperlyConfigured(
         "DJANGO_SESSION_IDLE_SECONDS and DJANGO_SESSION_MAX_SECONDS must be more than 0."
     )
+# In the database, never in the cache: a cache that is down must not sign everyone out.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 # The stored session outlives no session.
 SESSION_COOKIE_AGE = SESSION_MAX_SECONDS
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
@@ -313,8 +336,17 @@ ACCOUNT_EMAIL_VERIFICATION = "none"
 ACCOUNT_RATE_LIMITS = {"login_failed": f"{2 * AXES_FAILURE_LIMIT}/300s/key"}
 # The code only, never "Remember me": a session ends when the browser closes.
 ACCOUNT_SESSION_REMEMBER = False
+# allauth asks for the password again before two-factor changes, unless it was typed this
+# recently (accounts.adapters also counts the sign-in itself).
+ACCOUNT_REAUTHENTICATION_TIMEOUT = 300
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Reform Tracker"
+# TOTP secrets and recovery-code seeds are stored encrypted (accounts.encryption): Fernet keys,
+# newest first; unset, one derived from SECRET_KEY. README, "Two-factor", says how to rotate.
+MFA_ADAPTER = "accounts.adapters.MFAAdapter"
+MFA_ENCRYPTION_KEYS = parse_keys(os.environ.get("DJANGO_MFA_ENCRYPTION_KEYS", ""), SECRET_KEY)
+# One secret for the whole enrolment, whatever else the browser asks for meanwhile.
+MFA_FORMS = {"activate_totp": "accounts.mfa.KeepSecretActivateTOTPForm"}
 # A second factor (or single sign-on) is compulsory for editors and superusers, Django admin
 # included (accounts.mfa). Off only for development or an installation behind another gate.
 REQUIRE_2FA = env_bool("DJANGO_REQUIRE_2FA", True)

@@ -12,6 +12,7 @@ from actions.models import (
     ActionItem,
     GoverningBodySession,
     ProgressUpdate,
+    SessionError,
     StaleEdit,
     Status,
     StatusReport,
@@ -103,7 +104,7 @@ def test_an_editors_change_is_a_draft_until_published_and_is_in_the_history(edit
     client = Client()  # a member of the public
     response = editor_client.post(STATUS_URL, status_change())
     assert response.status_code == 302
-    assert response["Location"] == "/appendix/#item-6"
+    assert response["Location"] == "/appendix/?saved=6#item-6"
 
     report = report_6()
     assert (report.status, report.wording, report.version) == ("completed", "Completed", 1)
@@ -221,13 +222,53 @@ def test_an_editor_adds_a_dated_progress_update_with_evidence(editor_client):
             "date": "2020-11-02",
             "narrative": "First module online.",
             "evidence_url": "https://www.ilo.org/",
-            "session": report_6("GB.340").session_id,
+            "session": GoverningBodySession.objects.get(code="GB.341").pk,
         },
     )
     assert response.status_code == 302 and response["Location"] == "/actions/6/"
     page = editor_client.get("/actions/6/").content.decode()
     assert "First module online." in page and "2 November 2020" in page
     assert 'href="https://www.ilo.org/"' in page
+
+
+@pytest.mark.parametrize("code", ["GB.340", "GB.338", "GB.335"])
+def test_a_progress_update_for_a_published_or_cancelled_session_is_refused(editor_client, code):
+    form = editor_client.get("/actions/7/updates/add/").content.decode()
+    assert re.findall(r'<option value="\d+"[^>]*>([^<]*)</option>', form) == ["GB.341, March 2021"]
+    response = editor_client.post(
+        "/actions/7/updates/add/",
+        {
+            "date": "2020-11-02",
+            "narrative": "Added after publication.",
+            "session": GoverningBodySession.objects.get(code=code).pk,
+        },
+    )
+    assert response.status_code == 422
+    assert "Select a valid choice." in response.content.decode()
+    assert not ProgressUpdate.objects.exists()
+    assert "Added after publication." not in Client().get("/actions/7/").content.decode()
+
+
+def test_published_sessions_take_no_progress_updates_even_past_the_form(editor):
+    item = ActionItem.objects.get(number=7)
+    for code in ["GB.340", "GB.338"]:
+        with pytest.raises(SessionError):
+            item.add_progress_update(
+                GoverningBodySession.objects.get(code=code), narrative="Late.", by=editor
+            )
+    assert not ProgressUpdate.objects.exists()
+
+
+def test_without_an_open_session_there_is_nowhere_to_add_a_progress_update(editor_client):
+    GoverningBodySession.objects.filter(code="GB.341").delete()
+    assert editor_client.get("/actions/7/updates/add/").status_code == 409
+    response = editor_client.post(
+        "/actions/7/updates/add/",
+        {"date": "2020-11-02", "narrative": "Late.", "session": report_6("GB.340").session_id},
+    )
+    assert response.status_code == 409
+    assert "open the session" in response.content.decode()
+    assert not ProgressUpdate.objects.exists()
 
 
 # --- No lost updates ---------------------------------------------------------------------------
@@ -350,6 +391,7 @@ def test_editing_an_engagement_keeps_the_reason_and_refuses_a_date_in_another_ye
         "description": engagement.description,
         "source_paragraph": engagement.source_paragraph_id,
         "reason": "Exact date from the mission report",
+        "version": engagement.version,
     }
     response = editor_client.post(url, data)
     assert response.status_code == 422
@@ -357,6 +399,101 @@ def test_editing_an_engagement_keeps_the_reason_and_refuses_a_date_in_another_ye
     response = editor_client.post(url, {**data, "date": "2020-09-03"})
     assert response.status_code == 302
     assert engagement.history.latest().history_change_reason == "Exact date from the mission report"
+
+
+def test_the_second_of_two_editors_saving_an_engagement_gets_the_conflict_and_the_first_text(
+    client, editor, second_editor
+):
+    engagement = Engagement.objects.get(country__code="AR", kind="cf_design")
+    url = reverse("countries:edit-engagement", args=[engagement.pk])
+    # Both open the form: it carries the version they started from.
+    client.force_login(editor)
+    form = client.get(url)
+    seen = form.context["form"]["version"].value()
+    assert f'name="version" value="{seen}"' in form.content.decode()
+    fields = {
+        "country": engagement.country_id,
+        "kind": engagement.kind,
+        "year": engagement.year,
+        "source_paragraph": engagement.source_paragraph_id,
+        "version": seen,
+    }
+    colleague = Client()
+    colleague.force_login(second_editor)
+    first = {**fields, "description": "Validated with the social partners in March.", "reason": ""}
+    assert colleague.post(url, first).status_code == 302
+
+    mine = {**fields, "description": "My rewording of the old text.", "reason": "Clearer"}
+    response = client.post(url, mine)
+    assert response.status_code == 409
+    html = response.content.decode()
+    assert "someone else changed this engagement" in html
+    assert "colleague saved this version" in html
+    assert "Validated with the social partners in March." in html
+    # This editor's entries are kept, with the new version, to save again knowingly.
+    assert "My rewording of the old text." in html
+    assert f'name="version" value="{seen + 1}"' in html
+    engagement.refresh_from_db()
+    assert engagement.description == "Validated with the social partners in March."
+    assert not engagement.history.filter(history_change_reason="Clearer").exists()
+
+    response = client.post(url, {**mine, "version": seen + 1})
+    assert response.status_code == 302
+    engagement.refresh_from_db()
+    assert engagement.description == "My rewording of the old text."
+    assert engagement.version == seen + 2
+    assert list(engagement.history.values_list("description", flat=True)[:2]) == [
+        "My rewording of the old text.",
+        "Validated with the social partners in March.",
+    ]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_concurrent_engagement_saves_on_postgresql_exactly_one_wins(editor, second_editor):
+    if connection.vendor != "postgresql":
+        pytest.skip("row locking across connections is the PostgreSQL promise; CI runs it there")
+    from django.core.management import call_command
+
+    call_command("load_document", verbosity=0)  # transactional tests start empty
+    pk = Engagement.objects.get(country__code="AR", kind="cf_design").pk
+    barrier = threading.Barrier(2)
+    outcomes: list[str] = []
+
+    def save(user, description: str) -> None:
+        engagement = Engagement.objects.get(pk=pk)  # both loaded version 1
+        engagement.description = description
+        barrier.wait()
+        try:
+            engagement.record(seen_version=1, reason=description, by=user)
+            outcomes.append("saved")
+        except StaleEdit:
+            outcomes.append("conflict")
+        finally:
+            connection.close()
+
+    threads = [
+        threading.Thread(target=save, args=(editor, "A")),
+        threading.Thread(target=save, args=(second_editor, "B")),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["conflict", "saved"]
+    engagement = Engagement.objects.get(pk=pk)
+    assert engagement.version == 2
+    assert engagement.history.filter(history_change_reason__in=["A", "B"]).count() == 1
+
+
+def test_an_engagement_form_without_its_version_is_refused(editor_client):
+    engagement = Engagement.objects.get(country__code="AR", kind="cf_design")
+    url = reverse("countries:edit-engagement", args=[engagement.pk])
+    data = {"country": engagement.country_id, "kind": engagement.kind, "description": "New."}
+    response = editor_client.post(url, data)
+    assert response.status_code == 422
+    assert "This form is out of date or damaged" in response.content.decode()
+    engagement.refresh_from_db()
+    assert engagement.description != "New."
 
 
 # --- Admin ---------------------------------------------------------------------------------------

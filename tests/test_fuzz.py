@@ -8,10 +8,13 @@ import os
 from urllib.parse import quote
 
 import pytest
+import tablib.formats
 from django.test import Client
+from django_tables2.export import TableExport
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
+from reform_tracker.exports import EXPORT_FORMATS
 from tests.snapshots import table_rows
 
 pytestmark = pytest.mark.django_db
@@ -36,7 +39,7 @@ VALUES = (
     | st.integers().map(str)
     | st.floats().map(str)
     | st.text(min_size=2000, max_size=5000)
-    | st.sampled_from(["csv", "xlsx", "json", "latex", "-", "0", "-1", "9" * 30])
+    | st.sampled_from(["csv", "xlsx", "json", "latex", "ods", "xls", "-", "0", "-1", "9" * 30])
 )
 QUERIES = st.dictionaries(PARAMETER_NAMES, VALUES, max_size=5)
 PATHS = (
@@ -60,6 +63,28 @@ def test_any_query_to_any_page_is_answered_without_a_server_error(path, query):
     response = anonymous().get(path, query)
     assert response.status_code < 500
     assert table_rows() == before
+
+
+# Every format tablib knows here, those django-tables2 offers (ods, xls: not installed here), and
+# tablib's optional ones.
+TABLIB_FORMATS = sorted(
+    {fmt.title for fmt in tablib.formats.registry.formats()}
+    | set(TableExport.FORMATS)
+    | {"xls", "ods", "df", "cli", "yaml"}
+)
+
+
+@pytest.mark.parametrize("table", ["/appendix/", "/countries/"])
+@pytest.mark.parametrize("name", TABLIB_FORMATS)
+def test_every_tablib_format_name_is_a_download_or_the_page_with_a_message(table, name):
+    response = anonymous().get(table, {"_export": name, "status": "ongoing"})
+    assert response.status_code == 200
+    if name in EXPORT_FORMATS:
+        assert response["Content-Disposition"].endswith(f'.{name}"')
+    else:
+        assert response["Content-Type"].startswith("text/html")
+        assert f"“{name}” is not a download format" in response.content.decode()
+        assert "CSV, XLSX, JSON" in response.content.decode()
 
 
 LOGIN_FIELDS = st.dictionaries(

@@ -29,7 +29,7 @@ FORMS = {
         "description",
         "source_paragraph",
     ],
-    "engagement-edit": ["country", "kind", "year", "date", "description", "reason"],
+    "engagement-edit": ["country", "kind", "year", "date", "description", "reason", "version"],
     "/sessions/new/": ["code", "held_in", "period", "document_symbol", "document_title"],
     "/sessions/GB.341/publish/": ["confirm"],
 }

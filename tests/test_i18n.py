@@ -393,7 +393,7 @@ def test_wordings_made_from_the_old_status_labels_take_the_new_ones():
 
     from django.apps import apps
 
-    migration = importlib.import_module("actions.migrations.0007_status_labels_agree_with_mesure")
+    migration = importlib.import_module("actions.migrations.0008_status_labels_agree_with_mesure")
     reports = list(StatusReport.objects.filter(session__code="GB.340").order_by("pk")[:4])
     old = [("Achevé", "Completado"), ("Démarrage", "Por iniciar"), ("Achevé/en cours", ""),
            ("Achevé en 2020", "Completado en 2020")]  # fmt: skip

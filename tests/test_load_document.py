@@ -22,9 +22,7 @@ from countries.models import Country, Engagement, Kind, Region
 
 pytestmark = pytest.mark.django_db
 
-SOURCE = (
-    Path(settings.BASE_DIR).parent / "shared" / "source" / "GB.340-INS-6_update-on-UN-reform.txt"
-)
+SOURCE = Path(settings.BASE_DIR) / "docs" / "source" / "GB.340-INS-6.txt"
 
 # The Appendix of GB.340/INS/6: number -> (component, "Due by", due date, Status wording, status).
 APPENDIX = {
@@ -178,6 +176,23 @@ def test_engagements_name_the_constituents_and_step():
     assert india.constituents == ["Workers", "Employers"]
     argentina_cca = Engagement.objects.get(country__code="AR", kind=Kind.CCA)
     assert argentina_cca.constituents == ["Workers"]
+    # Para. 32: resident coordinators opened doors for the ILO to ministries of finance and
+    # planning, which are not the ILO's constituents.
+    for code in ("NA", "ZM"):
+        outreach = Engagement.objects.get(country__code=code, source_paragraph__number=32)
+        assert outreach.constituents == [], code
+
+
+def test_an_engagement_has_a_year_only_where_its_paragraph_states_it():
+    dated = Engagement.objects.exclude(year=None).select_related("source_paragraph")
+    for engagement in dated:
+        assert str(engagement.year) in engagement.description, engagement
+        assert str(engagement.year) in engagement.source_paragraph.text, engagement
+    assert sorted(dated.values_list("country__code", "year")) == [
+        ("AR", 2020),
+        ("MK", 2019),
+        ("RS", 2019),
+    ]
 
 
 def snapshot() -> dict:

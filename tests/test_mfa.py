@@ -85,13 +85,96 @@ def test_an_editor_without_a_second_factor_is_sent_to_enrol_and_cannot_edit(
 ):
     sign_in(client, "editor")
     before = StatusReport.objects.count()
-    for response in (client.get(STATUS_URL), client.post(STATUS_URL, status_change())):
-        assert response.status_code == 302
-        assert response["Location"] == ENROL
+    response = client.get(STATUS_URL)
+    assert response.status_code == 302
+    assert response["Location"] == ENROL
+    # A form sent without the second factor is refused: it is not a page to be redirected.
+    assert client.post(STATUS_URL, status_change()).status_code == 403
     assert StatusReport.objects.count() == before
     assert client.get("/admin/").status_code == 302
     page = client.get(STATUS_URL, follow=True)
     assert "Editors and administrators need a second factor" in page.content.decode()
+
+
+# What a browser asks for on its own while the set-up page is open (the favicon, scripts, htmx)
+# is never sent to the set-up page: there it used to draw a new secret (tests/browser too).
+BROWSER_PAGE = {
+    "HTTP_ACCEPT": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
+    "HTTP_SEC_FETCH_DEST": "document",
+    "HTTP_SEC_FETCH_MODE": "navigate",
+}
+FAVICON = {"HTTP_ACCEPT": "image/avif,image/webp,image/*,*/*;q=0.8", "HTTP_SEC_FETCH_DEST": "image"}
+
+
+@pytest.mark.parametrize("path", ["/favicon.ico", "/robots.txt", "/apple-touch-icon.png"])
+def test_icons_and_robots_txt_are_not_sent_to_enrolment(client, editor, require_2fa, path):
+    sign_in(client, "editor")
+    response = client.get(path, **FAVICON)
+    assert response.status_code in (200, 404)  # the site's own answer: an icon, or none
+    assert "Location" not in response
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        pytest.param(FAVICON, id="an image"),
+        pytest.param({"HTTP_ACCEPT": "application/json"}, id="json"),
+        pytest.param({"HTTP_ACCEPT": "*/*"}, id="anything"),
+        pytest.param({**BROWSER_PAGE, "HTTP_SEC_FETCH_DEST": "script"}, id="a script"),
+        pytest.param({**BROWSER_PAGE, "HTTP_SEC_FETCH_DEST": "iframe"}, id="a frame"),
+        pytest.param({**BROWSER_PAGE, "HTTP_SEC_FETCH_DEST": "empty"}, id="fetch"),
+    ],
+)
+def test_requests_that_are_not_pages_are_refused_not_redirected(
+    client, editor, require_2fa, headers
+):
+    sign_in(client, "editor")
+    response = client.get("/appendix/", **headers)
+    assert response.status_code == 403
+    assert client.get("/appendix/", **BROWSER_PAGE)["Location"] == ENROL
+
+
+def test_an_htmx_request_loads_the_set_up_page_as_a_page(client, editor, require_2fa):
+    sign_in(client, "editor")
+    before = StatusReport.objects.count()
+    htmx = {**BROWSER_PAGE, "HTTP_HX_REQUEST": "true", "HTTP_SEC_FETCH_DEST": "empty"}
+    for response in (
+        client.get(STATUS_URL, **htmx),
+        client.post(STATUS_URL, status_change(), **htmx),
+    ):
+        # Nothing to swap into the Appendix cell; htmx goes to the set-up page instead.
+        assert response.status_code == 403
+        assert response["HX-Redirect"] == ENROL
+        assert response.content == b""
+    assert StatusReport.objects.count() == before
+
+
+def test_the_secret_stays_the_same_for_the_whole_enrolment(client, editor, require_2fa):
+    sign_in(client, "editor")
+    reauthenticate(client)
+    secret = client.get(ENROL).context["form"].secret
+    # Another tab, a reload, the favicon of old: the set-up page asked for again.
+    for _ in range(2):
+        client.get("/favicon.ico", **FAVICON)
+        assert client.get(ENROL, **BROWSER_PAGE).context["form"].secret == secret
+    assert client.post(ENROL, {"code": totp(secret)}).status_code == 302
+    assert Authenticator.objects.filter(user=editor, type=Authenticator.Type.TOTP).exists()
+
+
+def test_a_new_enrolment_draws_a_new_secret(client, editor, require_2fa):
+    """After signing out, and after the app was removed, the next enrolment's secret is new."""
+    sign_in(client, "editor")
+    reauthenticate(client)
+    first = client.get(ENROL).context["form"].secret
+    client.post("/accounts/logout/")
+    sign_in(client, "editor")
+    reauthenticate(client)
+    second = client.get(ENROL).context["form"].secret
+    assert second != first
+    client.post(ENROL, {"code": totp(second)})
+    client.post("/accounts/2fa/totp/deactivate/")
+    assert not Authenticator.objects.filter(type=Authenticator.Type.TOTP).exists()
+    assert client.get(ENROL).context["form"].secret not in (first, second)
 
 
 def test_without_the_setting_an_editor_edits_with_a_password_alone(client, editor, settings):

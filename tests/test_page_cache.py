@@ -247,10 +247,13 @@ def test_an_edit_through_one_server_shows_at_once_through_the_other(two_servers)
     with sqlite3.connect(database) as db:
         pk, *fields = db.execute(
             "SELECT e.id, e.kind, e.government, e.workers, e.employers, e.year, e.date,"
-            " e.source_paragraph_id, e.country_id, e.description FROM countries_engagement e"
+            " e.source_paragraph_id, e.country_id, e.description, e.version"
+            " FROM countries_engagement e"
             " JOIN countries_country c ON c.id = e.country_id WHERE c.code = 'AR' ORDER BY e.id"
         ).fetchone()
-    kind, government, workers, employers, year, date, paragraph, country, description = fields
+    kind, government, workers, employers, year, date, paragraph, country, description, version = (
+        fields
+    )
     assert html.escape(description) in reader.get("/countries/ar/")
 
     # Changed behind the application's back (no signal): B keeps serving what it stored, which
@@ -272,6 +275,7 @@ def test_an_edit_through_one_server_shows_at_once_through_the_other(two_servers)
         "description": "Edited through server A.",
         "source_paragraph": paragraph or "",
         "reason": "Test of the page cache",
+        "version": version,
     }
     flags = {"government": government, "workers": workers, "employers": employers}
     form.update({name: "on" for name, on in flags.items() if on})

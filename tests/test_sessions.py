@@ -154,30 +154,51 @@ def warnings_by_item(session) -> dict[int, list[str]]:
 def test_the_quality_gate_flags_each_case(editor, gb341):
     gb341.carry_over(by=editor)
     StatusReport.objects.filter(session=gb341, action_item__number=12).delete()
-    item_3 = ActionItem.objects.get(number=3)  # "Completed" in GB.340, carried
-    ProgressUpdate.objects.create(
-        action_item=item_3, session=gb341, narrative="Guidance online.", created_by=editor
+    StatusReport.objects.filter(session=gb341, action_item__number__in=[4, 8]).update(
+        status=Status.COMPLETED, wording="Completed"
     )
-    item_2 = ActionItem.objects.get(number=2)  # "Ongoing", due 2019–20: past due in March 2021
-    ProgressUpdate.objects.create(
-        action_item=item_2, session=gb341, narrative="Extended to end 2021.", created_by=editor
-    )
+    for number, narrative in [(2, "Extended to end 2021."), (8, "Guidance online.")]:
+        ProgressUpdate.objects.create(
+            action_item=ActionItem.objects.get(number=number),
+            session=gb341,
+            narrative=narrative,
+            created_by=editor,
+        )
 
     found = warnings_by_item(gb341)
     assert found[12] == ["No status for GB.341."]
-    assert found[7] == ["Still “Starting 2020” in 2021."]
-    assert found[11] == ["Still “Starting 2020” in 2021."]
-    assert found[4] == [
-        "Ongoing past its due date (By end 2019) without a progress note on the new timeline."
+    assert found[7] == ["It says “Starting 2020”, but GB.341 meets in 2021."]
+    # Item 5 is due "2019–20": not late at GB.340, late by March 2021.
+    assert found[5] == [
+        "Due 2019–20 and not completed: no progress note for GB.341 says when it will be."
     ]
-    assert found[10] == ["Completed without a progress note or evidence for this session."]
-    assert 2 not in found and 3 not in found  # each has its note for the session
+    assert found[4] == ["Marked completed for GB.341 without a progress note or evidence link."]
+    assert 2 not in found and 8 not in found  # each has its note for the session
+
+
+def test_the_quality_gate_on_the_documents_own_data_asks_only_what_would_mislead(editor, gb341):
+    """GB.340's statuses carried to GB.341 unchanged: the items completed at GB.340 and those
+    already late then are not flagged again."""
+    gb341.carry_over(by=editor)
+    kinds = {(w.item.number, w.kind) for w in publication_warnings(gb341)}
+    assert kinds == {
+        (6, "past_year"),
+        (7, "past_year"),
+        (11, "past_year"),
+        (2, "newly_late"),
+        (5, "newly_late"),
+    }
 
 
 def test_publishing_with_warnings_needs_a_confirmation(editor_client, editor, gb341):
     gb341.carry_over(by=editor)
     page = editor_client.get("/sessions/GB.341/publish/").content.decode()
-    assert 'href="/actions/7/status/"' in page and "Still “Starting 2020” in 2021." in page
+    # Each kind with its count, each warning with a link to the form that fixes it.
+    assert "A wording that names a year gone by (3)" in page
+    assert '<a href="/actions/7/status/">Change the status of item 7</a>' in page
+    assert "Late since the last session, and nothing says so (2)" in page
+    assert '<a href="/actions/5/updates/add/">Add a progress note to item 5</a>' in page
+    assert "Completed since" not in page and "item 3" not in page
     response = editor_client.post("/sessions/GB.341/publish/", {})
     assert response.status_code == 422
     assert "Fix the warnings, or confirm" in response.content.decode()

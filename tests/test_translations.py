@@ -126,14 +126,14 @@ def test_the_history_is_written_in_the_pages_language(client, editor):
     french = visible(client.get("/fr/actions/1/").content.decode())
     assert "Mesure modifiée" in french  # the verb agrees with "mesure"
     assert "Échéance" in french or "date d’échéance" in french.lower()
-    assert "Chargé à partir des données du document" in french
-    assert "Loaded from" not in french
+    assert "D’après GB.340/INS/6" in french
+    assert "From GB" not in french
     spanish = visible(client.get("/es/actions/1/").content.decode())
     assert "Medida modificada" in spanish
-    assert "Cargado a partir de los datos del documento" in spanish
+    assert "Según GB.340/INS/6" in spanish
     english = visible(client.get("/actions/1/").content.decode())
     assert "Action item changed" in english
-    assert "Loaded from the document’s data" in english
+    assert "From GB.340/INS/6" in english
 
 
 @pytest.mark.django_db

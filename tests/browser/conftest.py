@@ -1,4 +1,4 @@
-"""Browser tests: Debian's Chromium, driven by pytest-playwright, against the live server.
+"""Browser tests: Chromium, driven by pytest-playwright, against the live server.
 
 The live server answers from another thread, so these tests use `transactional_db`: the data is
 committed, and flushed when each test ends. `site` loads the document again for each test.
@@ -17,7 +17,8 @@ from django.test import Client
 # the same time as the loop does anything, so the check is safely off here.
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
-CHROMIUM = "/usr/bin/chromium"
+# The browser `make test` found or installed (scripts/find-chromium).
+CHROMIUM = os.environ.get("CHROMIUM", "")
 DESKTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 390, "height": 844}
 SCREENSHOTS = Path(settings.BASE_DIR) / "screenshots"
@@ -26,7 +27,9 @@ PASSWORD = "correct horse battery"  # tests/conftest.py's make_user
 
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
-    """Debian's Chromium: playwright cannot download its own browser here (nor in CI)."""
+    """The Chromium that `make test` exports as CHROMIUM (see scripts/find-chromium)."""
+    if not CHROMIUM:
+        pytest.fail("CHROMIUM is not set: run the browser tests with `make test`", pytrace=False)
     return {
         **browser_type_launch_args,
         "executable_path": CHROMIUM,

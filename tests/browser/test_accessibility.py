@@ -27,6 +27,9 @@ EDITOR_PAGES = [
     ("status-form", "/actions/6/status/"),
     ("session-draft", "/sessions/GB.341/"),
     ("action-item-editor", "/actions/6/"),
+    ("sessions-editor", "/sessions/"),
+    ("session-publish", "/sessions/GB.341/publish/"),
+    ("progress-update-form", "/actions/6/updates/add/"),
 ]
 
 

@@ -157,8 +157,11 @@ def test_without_javascript_an_editor_changes_a_status_through_the_form_page(
     page.get_by_label("Reason:", exact=True).fill("Report delivered")
     page.get_by_role("button", name="Save status").click()
 
-    expect(page).to_have_url(f"{site.url}/appendix/#item-6")
-    expect(page.get_by_role("status")).to_contain_text("Item 6: status saved for GB.341.")
+    expect(page).to_have_url(f"{site.url}/appendix/?saved=6#item-6")
+    expect(page.locator(".messages")).to_contain_text("Item 6: status saved for GB.341.")
+    # The page opens at the row, out of sight of the message at the top: the row says it too.
+    expect(page.locator("#status-6 .status-saved")).to_have_text("Saved")
+    expect(page.locator("#status-6 .status-saved")).to_be_in_viewport()
     expect(page.locator("#status-6 .status-draft")).to_have_text("Draft for GB.341: Completed")
     assert StatusReport.objects.get(action_item__number=6, session=draft).status == (
         Status.COMPLETED

@@ -32,6 +32,14 @@ DEFAULT_FIXTURES = [
 ]
 
 
+# What the history says a record came from: the document, for the files that hold its data.
+DOCUMENT = "GB.340/INS/6"
+
+
+def source_of(path: Path) -> str:
+    return DOCUMENT if path in DEFAULT_FIXTURES else path.name
+
+
 class FixtureError(Exception):
     pass
 
@@ -128,7 +136,7 @@ def load_file(path: Path, update: bool = False) -> tuple[int, int, int]:
             if hasattr(model, "history"):
                 # The first row of the audit trail: what the record was when it came in.
                 model.history.bulk_history_create(
-                    [instance], default_change_reason=f"Loaded from {path.name}"
+                    [instance], default_change_reason=f"From {source_of(path)}"
                 )
         elif update:
             updated += update_existing(deserialized, record["fields"], f"Updated from {path.name}")

@@ -1,4 +1,5 @@
-"""Write the whole database to one YAML file (gzip-compressed if its name ends in .gz).
+"""Write the whole database but its sessions to one YAML file (gzip-compressed if its name ends in
+.gz), readable by its owner only.
 
 YAML rather than JSON: Django's JSON encoder cuts times to milliseconds, YAML keeps them whole,
 so a restored database is identical to the original.
@@ -13,12 +14,16 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 
 SUFFIXES = (".yaml", ".yaml.gz")
+# Live session keys would let whoever reads the file act as anyone signed in: left out, so a
+# restored site has everyone sign in again.
+LEFT_OUT = ["sessions"]
 
 
 class Command(BaseCommand):
     help = (
-        "Back up every table of every app (items, history, users, groups, permissions, "
-        "sessions, sign-in records) to FILE.yaml or FILE.yaml.gz; `restore` reads it back."
+        "Back up every table of every app but sessions (items, history, users, groups, "
+        "permissions, sign-in records) to FILE.yaml or FILE.yaml.gz, readable by its owner "
+        "only; `restore` reads it back."
     )
 
     def add_arguments(self, parser) -> None:
@@ -28,7 +33,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, file: Path, database: str, verbosity: int, **options: Any) -> None:
         if not file.name.endswith(SUFFIXES):
             raise CommandError(f"{file}: the name must end in .yaml or .yaml.gz.")
-        # Password hashes and session keys: readable by the owner only.
+        # Password hashes and encrypted second-factor secrets: readable by the owner only.
         os.close(os.open(file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600))
         os.chmod(file, 0o600)
         connection = connections[database]
@@ -43,6 +48,7 @@ class Command(BaseCommand):
                 "dumpdata",
                 database=database,
                 format="yaml",
+                exclude=LEFT_OUT,
                 # Rows hidden by a custom default manager are data too.
                 use_base_manager=True,
                 output=str(file),

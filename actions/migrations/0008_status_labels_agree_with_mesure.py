@@ -34,7 +34,7 @@ def rename_back(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("actions", "0006_translations"),
+        ("actions", "0007_text_limits"),
     ]
 
     operations = [migrations.RunPython(rename, rename_back)]

@@ -1,0 +1,116 @@
+"""A Governing Body member on a phone, and a keyboard-only editor: no page scrolls sideways, the
+overdue items are reached from the top, the map's targets are large enough to touch, printing
+keeps the as-of line, and the Appendix is quick to reach with the keyboard."""
+
+import pytest
+from django.test import Client
+from playwright.sync_api import expect
+
+from .conftest import DESKTOP, PHONE, sign_in
+
+pytestmark = pytest.mark.browser
+
+NARROWEST = {"width": 320, "height": 640}
+WIDTHS = [NARROWEST, PHONE, DESKTOP]
+
+# One of each page type, as anyone and as an editor.
+PUBLIC_PAGES = [
+    "/",
+    "/appendix/",
+    "/appendix/?sort=due_by",
+    "/actions/6/",
+    "/countries/",
+    "/countries/UG/",
+    "/countries/matrix/",
+    "/sessions/",
+    "/sessions/GB.340/",
+    "/accounts/login/",
+    "/no-such-page/",
+    "/fr/",
+    "/fr/appendix/",
+]
+EDITOR_PAGES = [
+    "/appendix/",
+    "/appendix/?sort=overdue",
+    "/actions/6/",
+    "/actions/6/status/",
+    "/actions/6/updates/add/",
+    "/sessions/new/",
+    "/sessions/GB.341/",
+    "/sessions/GB.341/changes/?since=GB.340",
+    "/sessions/GB.341/publish/",
+]
+
+
+def sideways(page) -> int:
+    """How many pixels the document is wider than the window (0 when nothing scrolls sideways)."""
+    return page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
+
+
+def too_wide(page, paths, site) -> list[str]:
+    failures = []
+    for viewport in WIDTHS:
+        page.set_viewport_size(viewport)
+        for path in paths:
+            page.goto(site.url + path)
+            if (extra := sideways(page)) > 0:
+                failures.append(f"{path} at {viewport['width']} px: {extra} px too wide")
+    return failures
+
+
+def change_status(user, number: int) -> None:
+    """An edit through the status form, so that the item's history has a row with a reason."""
+    client = Client()
+    client.force_login(user)
+    form = client.get(f"/actions/{number}/status/").context["form"]
+    response = client.post(
+        f"/actions/{number}/status/",
+        {
+            "status": "ongoing",
+            "wording": "Ongoing: a long wording that an editor wrote for the document, as they do",
+            "reason": "Checked with the unit in charge, which confirmed the pilots had started",
+            "version": form["version"].value(),
+        },
+    )
+    assert response.status_code == 302, response.content
+
+
+def test_no_page_scrolls_sideways_on_a_phone_or_a_desktop(page, site):
+    assert not (failures := too_wide(page, PUBLIC_PAGES, site)), "\n".join(failures)
+
+
+def test_no_editor_page_scrolls_sideways_on_a_phone_or_a_desktop(
+    page, context, site, draft, editor
+):
+    change_status(editor, 6)
+    sign_in(context, site, editor)
+    assert not (failures := too_wide(page, EDITOR_PAGES, site)), "\n".join(failures)
+
+
+def test_the_check_fails_on_a_page_wider_than_the_window(page, site):
+    page.set_viewport_size(PHONE)
+    page.goto(site.url + "/")
+    page.evaluate("() => { document.querySelector('main').style.minWidth = '600px'; }")
+    assert sideways(page) > 0
+
+
+def test_on_a_phone_the_overdue_column_and_the_history_reason_are_on_screen(
+    page, site, draft, editor
+):
+    change_status(editor, 6)
+    page.set_viewport_size(PHONE)
+    page.goto(site.url + "/appendix/")
+    overdue = page.locator("#item-1 td.overdue-column")
+    expect(overdue).to_be_visible()
+    box = overdue.bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"]
+    # Stacked, each cell says which column it is.
+    label = overdue.evaluate("(el) => getComputedStyle(el, '::before').content")
+    assert "Overdue" in label
+
+    page.goto(site.url + "/actions/6/")
+    reason = page.get_by_role("region", name="History of changes").locator("tbody tr").first
+    reason = reason.locator("td").last
+    expect(reason).to_contain_text("Checked with the unit")
+    box = reason.bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"]

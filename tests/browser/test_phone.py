@@ -114,3 +114,43 @@ def test_on_a_phone_the_overdue_column_and_the_history_reason_are_on_screen(
     expect(reason).to_contain_text("Checked with the unit")
     box = reason.bounding_box()
     assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"]
+
+
+def tab_until(page, selector: str, limit: int = 40) -> int:
+    """Press Tab until the focus is on `selector`; return how many presses it took."""
+    for presses in range(1, limit + 1):
+        page.keyboard.press("Tab")
+        if page.evaluate("(s) => document.activeElement.matches(s)", selector):
+            return presses
+    raise AssertionError(f"{selector} not reached in {limit} Tab presses")
+
+
+def test_with_the_keyboard_the_first_edit_link_is_a_few_tab_stops_away(
+    page, context, site, draft, editor
+):
+    sign_in(context, site, editor)
+    page.goto(site.url + "/appendix/")
+    presses = tab_until(page, ".skip-link")
+    page.keyboard.press("Enter")
+    presses += tab_until(page, "a[href='#appendix-table']")
+    page.keyboard.press("Enter")
+    expect(page.locator("#appendix-table")).to_be_focused()
+    presses += tab_until(page, ".edit-link")
+    expect(page.locator("#status-1 .edit-link")).to_be_focused()
+    # Skip link; "Go to the table" after the overdue count; five sort links, item 1, its Edit.
+    assert presses <= 10
+
+
+def test_links_in_the_appendix_have_names_that_stand_alone_and_sort_says_its_direction(page, site):
+    page.goto(site.url + "/appendix/?sort=-due_by")
+    table = page.get_by_role("table", name="Action items of the plan")
+    # The item's number heads its row and is a link named for the item.
+    row = table.locator("#item-7")
+    expect(row.get_by_role("rowheader")).to_have_text("7")
+    expect(row.get_by_role("link", name="Item 7", exact=True)).to_have_attribute(
+        "href", "/actions/7/"
+    )
+    # The direction is the header's aria-sort; the arrow is not read as part of the link.
+    due_by = table.get_by_role("columnheader", name="Due by")
+    expect(due_by).to_have_attribute("aria-sort", "descending")
+    expect(due_by.get_by_role("link", name="Due by (sort)", exact=True)).to_have_count(1)

@@ -154,3 +154,25 @@ def test_links_in_the_appendix_have_names_that_stand_alone_and_sort_says_its_dir
     due_by = table.get_by_role("columnheader", name="Due by")
     expect(due_by).to_have_attribute("aria-sort", "descending")
     expect(due_by.get_by_role("link", name="Due by (sort)", exact=True)).to_have_count(1)
+
+
+@pytest.mark.parametrize("path", ["/appendix/", "/sessions/GB.340/"])
+def test_printing_keeps_the_whole_as_of_line_and_the_table(page, site, path):
+    # About as wide as A4 between its margins: tables stacked on a phone are tables on paper.
+    page.set_viewport_size({"width": 600, "height": 800})
+    page.goto(site.url + path)
+    page.emulate_media(media="print")
+    expect(page.locator("thead").first).to_be_visible()
+    assert page.locator("tbody tr").first.evaluate("(el) => getComputedStyle(el).display") == (
+        "table-row"
+    )
+    as_of = page.locator(".as-of")
+    box = as_of.bounding_box()
+    assert box["x"] >= 0
+    # Its text starts inside its box: nothing cut off at the left edge.
+    text_left = as_of.evaluate(
+        """(el) => { const r = document.createRange(); r.selectNodeContents(el);
+                     return r.getClientRects()[0].left; }"""
+    )
+    assert text_left >= 0
+    expect(as_of).to_contain_text("This site reflects progress reported to GB.340")

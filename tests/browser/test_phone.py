@@ -176,3 +176,19 @@ def test_printing_keeps_the_whole_as_of_line_and_the_table(page, site, path):
     )
     assert text_left >= 0
     expect(as_of).to_contain_text("This site reflects progress reported to GB.340")
+
+
+@pytest.mark.parametrize("language", ["", "/fr", "/es"])
+def test_no_bar_label_runs_over_its_bar(page, site, language):
+    for viewport in (DESKTOP, PHONE, NARROWEST):
+        page.set_viewport_size(viewport)
+        page.goto(f"{site.url}{language}/")
+        overlaps = page.evaluate(
+            """() => [...document.querySelectorAll('.bar-row')].filter((row) => {
+                 const range = document.createRange();
+                 range.selectNodeContents(row.querySelector('dt'));
+                 const text = Math.max(...[...range.getClientRects()].map((r) => r.right));
+                 return text > row.querySelector('dd').getBoundingClientRect().left;
+               }).map((row) => row.querySelector('dt').textContent)"""
+        )
+        assert overlaps == [], viewport

@@ -192,3 +192,21 @@ def test_no_bar_label_runs_over_its_bar(page, site, language):
                }).map((row) => row.querySelector('dt').textContent)"""
         )
         assert overlaps == [], viewport
+
+
+def test_on_a_phone_the_countries_list_leads_the_map_with_targets_large_enough_to_touch(page, site):
+    page.set_viewport_size(PHONE)
+    page.goto(site.url + "/countries/")
+    listed = page.get_by_role("navigation", name="Countries on the map")
+    map_ = page.get_by_role("group", name="World map of the countries")
+    assert listed.bounding_box()["y"] < map_.bounding_box()["y"]
+    links = listed.get_by_role("link").all()
+    assert len(links) == 27
+    for link in links:
+        box = link.bounding_box()
+        assert box["height"] >= 24 and box["width"] >= 24, link.inner_text()
+        assert 0 <= box["x"] and box["x"] + box["width"] <= PHONE["width"]
+
+    # On a desktop the list stands beside the map.
+    page.set_viewport_size(DESKTOP)
+    assert listed.bounding_box()["x"] > map_.bounding_box()["x"] + map_.bounding_box()["width"] / 2

@@ -205,7 +205,7 @@ def test_on_a_phone_the_countries_list_leads_the_map_with_targets_large_enough_t
     for link in links:
         box = link.bounding_box()
         assert box["height"] >= 24 and box["width"] >= 24, link.inner_text()
-        assert 0 <= box["x"] and box["x"] + box["width"] <= PHONE["width"]
+        assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"]
 
     # On a desktop the list stands beside the map.
     page.set_viewport_size(DESKTOP)

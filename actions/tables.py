@@ -30,6 +30,7 @@ class AppendixTable(tables.Table):
         template_name="actions/_status_cell.html",
         verbose_name=_("Status"),
         order_by=("current_status", "number"),
+        attrs={"td": {"class": "status-column"}},
     )
     overdue = tables.Column(
         verbose_name=_("Overdue"),

@@ -119,7 +119,7 @@ def test_an_editors_change_is_a_draft_until_published_and_is_in_the_history(edit
     assert "Induction modules delivered with the Turin Centre" in page
     assert "Status for GB.341 created" in page
     assert "<ins>Completed</ins>" in page
-    assert "<td>editor</td>" in page
+    assert '<td data-label="Who">editor</td>' in page
 
 
 def test_in_place_edit_returns_the_form_and_then_the_updated_cell(editor_client):

@@ -158,7 +158,7 @@ def test_without_javascript_an_editor_changes_a_status_through_the_form_page(
     page.get_by_role("button", name="Save status").click()
 
     expect(page).to_have_url(f"{site.url}/appendix/#item-6")
-    expect(page.get_by_role("status")).to_contain_text("Item 6: status saved for GB.341.")
+    expect(page.locator(".messages")).to_contain_text("Item 6: status saved for GB.341.")
     expect(page.locator("#status-6 .status-draft")).to_have_text("Draft for GB.341: Completed")
     assert StatusReport.objects.get(action_item__number=6, session=draft).status == (
         Status.COMPLETED

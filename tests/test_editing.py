@@ -381,3 +381,15 @@ def test_every_edit_is_logged_with_who_and_from_where(editor_client, caplog):
     (line,) = [r.getMessage() for r in caplog.records if r.name == "reform_tracker.edits"]
     assert line.startswith("edit: user='editor' ip=198.51.100.7 created actions.StatusReport pk=")
     assert line.endswith("reason='Induction modules delivered with the Turin Centre'")
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field"), [({"reason": ""}, "reason"), ({"note": "x" * 2001}, "note")]
+)
+def test_after_a_refused_save_the_focus_goes_to_the_first_field_in_error(
+    editor_client, overrides, field
+):
+    html = editor_client.post(STATUS_URL, status_change(**overrides)).content.decode()
+    focused = re.findall(r"<(?:input|select|textarea)[^>]*\bautofocus\b[^>]*>", html)
+    assert len(focused) == 1
+    assert f'id="status-6-{field}"' in focused[0]

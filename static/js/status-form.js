@@ -25,7 +25,9 @@
   function backToItsRow(statusCell) {
     const wide = statusCell.closest("tr.status-form-row");
     if (!wide) return;
-    const cell = wide.previousElementSibling.querySelector("td.editing");
+    const row = wide.previousElementSibling;
+    const cell = row && row.querySelector("td.editing");
+    if (!cell) return;
     cell.classList.remove("editing");
     cell.append(statusCell);
     wide.remove();

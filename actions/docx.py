@@ -6,8 +6,10 @@ import io
 
 from django.utils.translation import get_language, gettext
 from docx import Document
+from docx.enum.section import WD_ORIENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.shared import Pt
+from docx.oxml import OxmlElement
+from docx.shared import Mm, Pt
 
 from .changes import SessionChanges
 from .models import (
@@ -21,6 +23,12 @@ from .models import (
 from .templatetags.pending import pending_message
 from .typography import punctuated
 
+# A4 portrait with 25 mm margins, as the Governing Body's papers; the table fills the width
+# between the margins, the action item taking most of it as in the Office's own Appendix.
+PAGE_WIDTH, PAGE_HEIGHT, MARGIN = Mm(210), Mm(297), Mm(25)
+COLUMNS_MM = [106, 22, 32]  # Action item, Due by, Status
+COLUMNS_WITH_CHANGE_MM = [84, 20, 28, 28]  # and "Change since …"
+
 
 def appendix_docx(
     session: GoverningBodySession, plan: Plan, changes: SessionChanges | None = None
@@ -31,6 +39,11 @@ def appendix_docx(
     change_of = {change.item.pk: change.label for change in changes.items} if changes else {}
 
     document = Document()
+    section = document.sections[0]
+    section.orientation = WD_ORIENT.PORTRAIT
+    section.page_width, section.page_height = PAGE_WIDTH, PAGE_HEIGHT
+    section.left_margin = section.right_margin = MARGIN
+    section.top_margin = section.bottom_margin = MARGIN
     style = document.styles["Normal"]
     style.font.name = "Arial"
     style.font.size = Pt(10)
@@ -60,9 +73,16 @@ def appendix_docx(
     headers = [gettext("Action item"), gettext("Due by"), gettext("Status")]
     if changes:
         headers.append(gettext("Change since %(code)s") % {"code": changes.since.code})
+    widths = [Mm(mm) for mm in (COLUMNS_WITH_CHANGE_MM if changes else COLUMNS_MM)]
     table = document.add_table(rows=1, cols=len(headers))
     table.style = "Table Grid"
-    for cell, text in zip(table.rows[0].cells, headers, strict=True):
+    table.autofit = False
+    for column, width in zip(table.columns, widths, strict=True):
+        column.width = width
+    header = layout_row(table.rows[0], widths)
+    # The header row repeats at the top of each page.
+    header._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))
+    for cell, text in zip(header.cells, headers, strict=True):
         cell.text = ""
         cell.paragraphs[0].add_run(text).bold = True
 
@@ -70,13 +90,13 @@ def appendix_docx(
     for item in items:
         if item.component_id != component:
             component = item.component_id
-            row = table.add_row().cells
+            row = layout_row(table.add_row(), widths).cells
             merged = row[0].merge(row[-1])
             merged.text = ""
             heading = item.component.heading
             merged.paragraphs[0].add_run(heading).bold = True
             mark_pending(merged.paragraphs[0], heading)
-        row = table.add_row().cells
+        row = layout_row(table.add_row(), widths).cells
         text, wording = localized(item, "text"), localized(item, "session_wording")
         row[0].text = f"{item.number}. {text}"
         mark_pending(row[0].paragraphs[0], text)
@@ -89,6 +109,15 @@ def appendix_docx(
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
+
+
+def layout_row(row, widths: list[int]):
+    """Give the row's cells their column's width (Word reads the cells', LibreOffice the grid's)
+    and keep the row whole on one page."""
+    for cell, width in zip(row.cells, widths, strict=True):
+        cell.width = width
+    row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
+    return row
 
 
 def mark_pending(paragraph, text: LocalText) -> None:

@@ -1,3 +1,4 @@
+import json
 import re
 
 from django import forms
@@ -57,6 +58,15 @@ class StatusReportForm(forms.ModelForm):
         # Focus lands on the first control when the form replaces the row's Status cell.
         self.fields["status"].widget.attrs["autofocus"] = True
         self.fields["wording"].required = False
+        # Each wording box knows the status names in its language, so that a script keeps it in
+        # step with the status until the editor types a wording (static/js/status-form.js); saved
+        # unchanged, a new status is worded so anyway (see `clean`).
+        for field, language in [("wording", "en")] + [
+            (f"wording_{code}", code) for code in CONTENT_LANGUAGES
+        ]:
+            with override(language):
+                names = {status.value: str(status.label) for status in Status}
+            self.fields[field].widget.attrs["data-status-names"] = json.dumps(names)
         if not self.is_bound:
             self.initial["version"] = self.instance.version if self.instance.pk else 0
 
@@ -77,6 +87,15 @@ class StatusReportForm(forms.ModelForm):
                     with override(language):
                         data[field] = str(Status(status).label)
         return data
+
+    def full_clean(self) -> None:
+        """After a refused save, the focus goes to the first field in error, not to Status."""
+        super().full_clean()
+        invalid = [name for name, field in self.fields.items() if name in self.errors]
+        invalid = [name for name in invalid if not self.fields[name].widget.is_hidden]
+        if invalid:
+            self.fields["status"].widget.attrs.pop("autofocus", None)
+            self.fields[invalid[0]].widget.attrs["autofocus"] = True
 
     def translations(self) -> dict[str, str]:
         """The wording in French and Spanish, for `ActionItem.report_status`."""

@@ -14,8 +14,17 @@ class AppendixTable(tables.Table):
     """
 
     component = tables.Column(verbose_name=_("Component"), order_by=("component__number", "number"))
-    number = tables.Column(verbose_name=_("No."), linkify=True)
-    text = tables.Column(verbose_name=_("Action item"))
+    # Each number is its row's header and a link named so as to stand alone ("Item 7").
+    number = tables.Column(
+        verbose_name=_("No."),
+        linkify=True,
+        attrs={
+            "a": {
+                "aria-label": lambda record: gettext("Item %(number)s") % {"number": record.number}
+            }
+        },
+    )
+    text = tables.Column(verbose_name=_("Action item"), attrs={"td": {"class": "item-text"}})
     due_by = tables.Column(
         verbose_name=_("Due by"), order_by=("due_date", "number"), attrs={"td": {"lang": "en"}}
     )
@@ -23,6 +32,7 @@ class AppendixTable(tables.Table):
         template_name="actions/_status_cell.html",
         verbose_name=_("Status"),
         order_by=("current_status", "number"),
+        attrs={"td": {"class": "status-column"}},
     )
     overdue = tables.Column(
         verbose_name=_("Overdue"),

@@ -174,11 +174,14 @@ def dashboard_figures(plan: Plan, items: QuerySet[ActionItem]) -> dict[str, obje
         for c in components
     ]
     overall_bars = status_bars(overall, statuses)
-    # The same counts as a table: a row per status, a column per component, then the total.
+    # The same counts as a table: a row per status, a column per component, then the total; each
+    # count with its column's title, which labels it when the table is stacked on a phone.
     table_rows = [
         {
             "label": bar.label,
-            "counts": [chart["bars"][i].count for chart in charts],
+            "counts": [
+                {"label": chart["title"], "count": chart["bars"][i].count} for chart in charts
+            ],
             "total": bar.count,
         }
         for i, bar in enumerate(overall_bars)
@@ -223,6 +226,7 @@ def appendix(request: HttpRequest) -> HttpResponse:
             "export_formats": EXPORT_FORMATS,
             "draft": draft,
             "saved_item": saved_item(request),
+            "overdue_count": ActionItem.objects.filter(plan=plan).overdue().count(),
         },
     )
 

@@ -140,6 +140,7 @@ MATRIX_STEPS = [
 class Cell:
     """Who took part in one step in one country; `reported` even if the document names no one."""
 
+    step: Step | None = None  # its column, which labels it when the table is stacked on a phone
     reported: bool = False
     government: bool = False
     workers: bool = False
@@ -156,7 +157,7 @@ class Cell:
 @dataclass
 class MatrixRow:
     country: Country
-    cells: list[Cell] = field(default_factory=lambda: [Cell() for _ in MATRIX_STEPS])
+    cells: list[Cell] = field(default_factory=lambda: [Cell(step) for step in MATRIX_STEPS])
 
 
 @cached_read_page

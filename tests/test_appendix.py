@@ -55,7 +55,7 @@ def test_sorted_by_another_column_the_table_shows_a_component_column_instead(cli
     page = client.get("/appendix/?sort=due_by").content.decode()
     assert 'class="component-row"' not in page
     assert numbers_on_page(page)[:3] == [10, 12, 8]  # end March 2019, mid-2019, October 2019
-    assert "<td >Component 3</td>" in page
+    assert '<td  data-label="Component">Component 3</td>' in page
 
 
 @pytest.mark.parametrize(
@@ -187,3 +187,25 @@ def test_sorted_by_component_backwards_the_groups_come_last_first(client):
         [8, 7, 6, 5, 4, 3],
         [2, 1],
     ]
+
+
+def test_the_number_of_overdue_items_comes_before_the_filters_and_filters_the_table(client):
+    page = client.get("/appendix/?status=completed").content.decode()
+    overdue = ActionItem.objects.overdue().count()
+    # The whole plan's count, whatever the filters show.
+    link = f'<a href="/appendix/?overdue=yes">{overdue} action items overdue</a>'
+    assert link in page
+    assert page.index(link) < page.index('class="filters"')
+    shown = numbers_on_page(client.get("/appendix/?overdue=yes").content.decode())
+    assert len(shown) == overdue
+
+
+def test_each_row_is_headed_by_its_number_a_link_that_names_the_item(client):
+    page = client.get("/appendix/").content.decode()
+    assert (
+        '<th scope="row" class="item-number"><a aria-label="Item 7" href="/actions/7/">7</a></th>'
+        in page
+    )
+    # A way past the filters and exports, for the keyboard.
+    assert '<a href="#appendix-table">Go to the table</a>' in page
+    assert 'id="appendix-table" tabindex="-1"' in page

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.html import escape
 
-from actions.models import KeyFigure
+from actions.models import ActionItem, KeyFigure
 from countries.models import Engagement, Region
 
 pytestmark = pytest.mark.django_db
@@ -21,7 +21,7 @@ def row_cells(page: str, header: str) -> list[str]:
     """The cells of the dashboard table row headed `header`."""
     match = re.search(rf'<th scope="row">{re.escape(header)}</th>(.*?)</tr>', page, flags=re.DOTALL)
     assert match, f"no row {header!r}"
-    return re.findall(r'<td class="number">(\d+)</td>', match.group(1))
+    return re.findall(r'<td class="number"[^>]*>(\d+)</td>', match.group(1))
 
 
 def test_the_dashboard_is_the_home_page_and_counts_items_by_status_as_reported_to_gb340(client):
@@ -121,3 +121,13 @@ def test_latest_updates_link_to_the_items(client):
     page = client.get("/").content.decode()
     latest = page.split('id="latest"')[1].split("</section>")[0]
     assert 'GB.340: <a href="/actions/1/">item 1</a>, Completed/ongoing' in latest
+
+
+def test_the_number_of_overdue_items_comes_first_and_leads_to_their_list(client):
+    page = client.get("/").content.decode()
+    overdue = ActionItem.objects.overdue().count()
+    assert overdue > 1
+    link = f'<a href="#overdue">{overdue} action items overdue</a>'
+    assert link in page
+    assert page.index(link) < page.index('id="by-status"')
+    assert 'id="overdue"' in page

@@ -120,7 +120,7 @@ def test_an_editors_change_is_a_draft_until_published_and_is_in_the_history(edit
     assert "Induction modules delivered with the Turin Centre" in page
     assert "Status for GB.341 created" in page
     assert "<ins>Completed</ins>" in page
-    assert "<td>editor</td>" in page
+    assert '<td data-label="Who">editor</td>' in page
 
 
 def test_in_place_edit_returns_the_form_and_then_the_updated_cell(editor_client):
@@ -518,3 +518,15 @@ def test_every_edit_is_logged_with_who_and_from_where(editor_client, caplog):
     (line,) = [r.getMessage() for r in caplog.records if r.name == "reform_tracker.edits"]
     assert line.startswith("edit: user='editor' ip=198.51.100.7 created actions.StatusReport pk=")
     assert line.endswith("reason='Induction modules delivered with the Turin Centre'")
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field"), [({"reason": ""}, "reason"), ({"note": "x" * 2001}, "note")]
+)
+def test_after_a_refused_save_the_focus_goes_to_the_first_field_in_error(
+    editor_client, overrides, field
+):
+    html = editor_client.post(STATUS_URL, status_change(**overrides)).content.decode()
+    focused = re.findall(r"<(?:input|select|textarea)[^>]*\bautofocus\b[^>]*>", html)
+    assert len(focused) == 1
+    assert f'id="status-6-{field}"' in focused[0]

@@ -33,8 +33,9 @@ def test_the_appendix_csv_export_reads_as_the_document(client):
 
 def test_the_appendix_page_lists_every_item_with_its_status(client, django_assert_max_num_queries):
     # The plan; the count for the paginator; the items with their component, plan and current
-    # status in one query; the filter's component choices; the session of the as-of stamp.
-    with django_assert_max_num_queries(5):
+    # status in one query; the filter's component choices; the session of the as-of stamp; the
+    # number of overdue items.
+    with django_assert_max_num_queries(6):
         response = client.get(reverse("actions:appendix"))
     assert response.status_code == 200
     page = response.content.decode()

@@ -29,15 +29,16 @@ def test_dashboard_budget(client, data, django_assert_max_num_queries):
 @pytest.mark.parametrize("query", ["", "?sort=due_by&page=2", "?status=ongoing&q=e&overdue=yes"])
 def test_appendix_budget(client, data, query, django_assert_max_num_queries):
     # Plan; count for the paginator; the page of items (component, plan and status joined or
-    # subqueried); the component choices of the filter; the session of the as-of stamp.
-    with django_assert_max_num_queries(5):
+    # subqueried); the component choices of the filter; the session of the as-of stamp; the
+    # number of overdue items.
+    with django_assert_max_num_queries(6):
         response = client.get(f"/appendix/{query}")
     assert response.status_code == 200
 
 
 def test_appendix_budget_with_a_component_filter(client, data, django_assert_max_num_queries):
     # As above, and the component chosen, looked up when the form checks it.
-    with django_assert_max_num_queries(6):
+    with django_assert_max_num_queries(7):
         response = client.get("/appendix/?component=1")
     assert response.status_code == 200
 

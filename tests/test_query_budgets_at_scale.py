@@ -16,8 +16,9 @@ BUDGETS = {
     # Plan; components; status counts; regions with counts; overdue items; latest reports; key
     # figures; the as-of stamp's session.
     "/": (8, 12),
-    # Plan; (editor: the open draft); count; page of items; the as-of stamp; component choices.
-    "/appendix/": (5, 10),
+    # Plan; (editor: the open draft); count; page of items; the as-of stamp; component choices;
+    # the number of overdue items.
+    "/appendix/": (6, 11),
     # Plan; item; its history (item, reports, progress updates); sessions of the timeline;
     # reports; their paragraphs; related engagements; progress updates; as-of stamp.
     # (editor: the open draft.)

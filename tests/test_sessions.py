@@ -5,8 +5,11 @@ import datetime
 import io
 
 import docx
+import docx.shared
 import pytest
 from django.test import Client
+from docx.enum.section import WD_ORIENT
+from docx.oxml.ns import qn
 
 from actions.changes import changes_between, publication_warnings
 from actions.models import (
@@ -105,6 +108,33 @@ def test_open_change_three_publish_and_the_public_pages_switch(editor_client):
         "Completed",
     ]
     assert "Status of the Office Plan of Action 2019–20" in document.paragraphs[1].text
+
+
+@pytest.mark.parametrize("since", ["", "?since=GB.335"])
+def test_the_word_appendix_is_a4_portrait_with_the_item_column_widest_and_a_repeated_header(
+    client, since
+):
+    document = docx.Document(
+        io.BytesIO(client.get(f"/sessions/GB.340/appendix.docx{since}").content)
+    )
+    (section,) = document.sections
+    assert (round(section.page_width.mm), round(section.page_height.mm)) == (210, 297)
+    assert section.orientation == WD_ORIENT.PORTRAIT
+    between_margins = section.page_width - section.left_margin - section.right_margin
+    (table,) = document.tables
+    # Each row's cells (which Word reads) and the table's grid (which LibreOffice reads) agree.
+    grid = [column.width for column in table.columns]
+    for row in table.rows:
+        if len(row.cells) == len(grid) and len({cell._tc for cell in row.cells}) == len(grid):
+            assert [cell.width for cell in row.cells] == grid
+    assert abs(sum(grid) - between_margins) < docx.shared.Mm(1)
+    assert grid[0] > 0.5 * between_margins  # the action item
+    assert grid[0] > 2.5 * max(grid[1:])
+    header, *rows = table.rows
+    assert header._tr.trPr.find(qn("w:tblHeader")) is not None
+    assert all(row._tr.trPr.find(qn("w:tblHeader")) is None for row in rows)
+    # No row breaks across pages.
+    assert all(row._tr.trPr.find(qn("w:cantSplit")) is not None for row in table.rows)
 
 
 def test_the_word_appendix_can_show_the_change_since_a_session(editor_client):

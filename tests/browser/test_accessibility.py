@@ -4,7 +4,7 @@ charts and the map. Each page is also saved as a screenshot, at desktop and phon
 import pytest
 
 from .axe import scan
-from .conftest import screenshot, sign_in
+from .conftest import DESKTOP, PHONE, screenshot, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -34,17 +34,21 @@ EDITOR_PAGES = [
 
 
 def check_pages(page, site, pages, capsys) -> list[str]:
-    """Scan each page, print what was checked, and return the serious or critical violations."""
+    """Scan each page at desktop and phone width (where tables stack), print what was checked, and
+    return the serious or critical violations."""
     failures = []
     with capsys.disabled():
         print()
     for name, path in pages:
         response = page.goto(site.url + path)
         assert response.status == (404 if name == "not-found" else 200), path
-        result = scan(page, name)
-        with capsys.disabled():
-            print(result.summary())
-        failures += [f"{name}: {v['id']} at {v['targets']}" for v in result.blocking]
+        for width, viewport in (("", DESKTOP), (" (phone)", PHONE)):
+            page.set_viewport_size(viewport)
+            result = scan(page, name + width)
+            with capsys.disabled():
+                print(result.summary())
+            failures += [f"{result.name}: {v['id']} at {v['targets']}" for v in result.blocking]
+        page.set_viewport_size(DESKTOP)
         screenshot(page, name)
     return failures
 

@@ -103,7 +103,7 @@ def test_after_publishing_the_footer_dashboard_and_changes_show_what_moved(edito
     assert 'GB.341: <a href="/actions/1/">' not in latest
 
     changes = public.get("/sessions/GB.341/changes/?since=GB.340").content.decode()
-    assert "<td>Starting → Completed</td>" in changes
+    assert ">Starting → Completed</td>" in changes
     assert "; completed" not in changes
 
 

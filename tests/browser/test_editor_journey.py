@@ -37,7 +37,7 @@ def test_an_editor_finds_the_sessions_from_the_navigation_and_opens_the_next_one
     expect(page.locator(".reporting")).to_contain_text(
         "Statuses you change are recorded for GB.341"
     )
-    page.get_by_role("link", name="6", exact=True).click()
+    page.get_by_role("link", name="Item 6", exact=True).click()
     expect(page.locator(".reporting")).to_contain_text("recorded for GB.341")
     page.get_by_role("link", name="Edit status").click()
     expect(page).to_have_url(f"{site.url}/actions/6/status/")

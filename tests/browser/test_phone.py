@@ -98,6 +98,8 @@ def test_on_a_phone_the_overdue_column_and_the_history_reason_are_on_screen(
     page, site, draft, editor
 ):
     change_status(editor, 6)
+    # The editor reads their own draft's history (readers see nothing of a draft).
+    sign_in(page.context, site, editor)
     page.set_viewport_size(PHONE)
     page.goto(site.url + "/appendix/")
     overdue = page.locator("#item-1 td.overdue-column")

@@ -11,11 +11,11 @@ from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from django_tables2 import RequestConfig, Table
+from django_tables2 import RequestConfig
 
 from countries.models import Region
 from ops.pagecache import cached_read_page, deferred
-from reform_tracker.exports import EXPORT_FORMATS, export
+from reform_tracker.exports import EXPORT_FORMATS, export, paginate
 
 from .changes import changes_between, publication_warnings
 from .docx import appendix_docx
@@ -60,33 +60,6 @@ def current_plan() -> Plan:
     if plan is None:
         raise Http404("No plan of action has been loaded.")
     return plan
-
-
-def paginate(table: Table, request: HttpRequest, per_page: int) -> str:
-    """Show the requested page of `table`, or the nearest one with a message saying so.
-
-    Returns the message, or "" when the requested page exists.
-    """
-    requested = request.GET.get(table.prefixed_page_field, "1")
-    table.paginate(per_page=per_page, page=1)
-    last = table.paginator.num_pages
-    try:
-        number = int(requested)
-    except ValueError:
-        table.page = table.paginator.page(1)
-        return gettext("“%(requested)s” is not a page number; showing page 1 of %(last)s.") % {
-            "requested": requested,
-            "last": last,
-        }
-    nearest = min(max(number, 1), last)
-    table.page = table.paginator.page(nearest)
-    if nearest != number:
-        return gettext("There is no page %(number)s; showing page %(nearest)s of %(last)s.") % {
-            "number": number,
-            "nearest": nearest,
-            "last": last,
-        }
-    return ""
 
 
 @dataclass

@@ -48,13 +48,6 @@ STATUS_ORDER = [
 NO_STATUS = _("No status reported")
 
 
-def english_without_prefix(request: HttpRequest, rest: str) -> HttpResponse:
-    """/en/… is English, which lives without a prefix: send the reader there."""
-    query = request.META.get("QUERY_STRING", "")
-    # lstrip: "/en//example.org" must not become a redirect to another site.
-    return redirect("/" + rest.lstrip("/") + (f"?{query}" if query else ""))
-
-
 def current_plan() -> Plan:
     plan = Plan.objects.current()
     if plan is None:

@@ -103,7 +103,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     # Records who made each change in the audit trail.
     "simple_history.middleware.HistoryRequestMiddleware",
-    "actions.middleware.RequireLoginToViewMiddleware",
+    "accounts.gates.RequireLoginToViewMiddleware",
     "csp.middleware.CSPMiddleware",
     # Last, as django-axes requires: it turns a lock-out into the lock-out page.
     "axes.middleware.AxesMiddleware",
@@ -126,7 +126,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "actions.context_processors.as_of",
                 "django.template.context_processors.i18n",
-                "actions.context_processors.language_links",
+                "reform_tracker.languages.language_links",
             ],
         },
     },

@@ -7,7 +7,7 @@ import datetime
 import re
 from contextvars import ContextVar
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, models, transaction
@@ -41,10 +41,6 @@ from django.utils.translation import (
 )
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
-
-if TYPE_CHECKING:
-    from countries.models import EngagementQuerySet
-
 
 # Content is written in English; staff add French and Spanish in `<field>_fr` and `<field>_es`.
 CONTENT_LANGUAGES = ("fr", "es")
@@ -847,21 +843,6 @@ class ActionItem(models.Model):
         return gettext("due in %(months)s") % {
             "months": describe_months(months_between(self.checked_on, self.due_date))
         }
-
-    def related_engagements(self, reader) -> EngagementQuerySet:
-        """Country engagements reported in the paragraphs that report on this item (in the
-        reports `reader` may see), by country, in one query (with country, region and source
-        paragraph)."""
-        # Imported here: countries.models imports this module.
-        from countries.models import Engagement
-
-        reports = StatusReport.objects.filter(action_item=self).visible_to(reader)
-        paragraphs = Paragraph.objects.filter(status_reports__in=reports)
-        return (
-            Engagement.objects.filter(source_paragraph__in=paragraphs)
-            .select_related("country__region", "source_paragraph__session")
-            .order_by("country__code", "source_paragraph__number", "kind")
-        )
 
 
 class ParagraphQuerySet(models.QuerySet):

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.db import transaction
-from django.db.models import Count, Q, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -13,7 +13,6 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_tables2 import RequestConfig
 
-from countries.models import Region
 from ops.pagecache import cached_read_page, deferred
 from reform_tracker.exports import EXPORT_FORMATS, export, paginate
 
@@ -70,18 +69,6 @@ def status_bars(counts: dict[str | None, int], statuses: list[tuple[str | None, 
         Bar(label, counts.get(value, 0), round(85 * counts.get(value, 0) / total))
         for value, label in statuses
     ]
-
-
-def engagements_by_region() -> QuerySet[Region]:
-    """Every region with `country_count` (countries engaged) and `engagement_count`, one query.
-
-    Belongs on the countries app's RegionQuerySet; kept here until that app offers it.
-    """
-    engaged = Q(countries__engagements__isnull=False)
-    return Region.objects.annotate(
-        country_count=Count("countries", filter=engaged, distinct=True),
-        engagement_count=Count("countries__engagements"),
-    ).order_by("name")
 
 
 DASHBOARD_FIGURES = (
@@ -152,7 +139,10 @@ def dashboard_figures(plan: Plan, items: QuerySet[ActionItem]) -> dict[str, obje
         }
         for i, bar in enumerate(overall_bars)
     ]
-    regions = list(engagements_by_region())
+    # At call time: countries builds on actions (its engagements cite paragraphs), not the reverse.
+    from countries.models import Region
+
+    regions = list(Region.objects.with_engagement_counts())
     return {
         "total": sum(overall.values()),
         "overall_bars": overall_bars,
@@ -205,6 +195,9 @@ def saved_item(request: HttpRequest) -> int | None:
 
 @cached_read_page
 def detail(request: HttpRequest, number: int) -> HttpResponse:
+    # At call time: countries builds on actions (its engagements cite paragraphs), not the reverse.
+    from countries.models import Engagement
+
     plan = current_plan()
     item = get_object_or_404(ActionItem.objects.filter(plan=plan).for_detail(), number=number)
     return render(
@@ -213,7 +206,7 @@ def detail(request: HttpRequest, number: int) -> HttpResponse:
         {
             "item": item,
             "sessions": GoverningBodySession.objects.timeline_for(item),
-            "engagements": item.related_engagements(request.user),
+            "engagements": Engagement.objects.reported_for(item, request.user),
             "updates": item.progress_updates.visible_to(request.user).latest_first(),
             "history": SimpleLazyObject(lambda: item.audit_trail(request.user)),
             # For editors: the session their changes go to (templates/actions/_reporting.html).

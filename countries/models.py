@@ -16,8 +16,10 @@ from simple_history.models import HistoricalRecords
 
 from actions.models import (
     PROSE_MAX_LENGTH,
+    ActionItem,
     Paragraph,
     StaleEdit,
+    StatusReport,
     text_limits_held_by_the_database,
 )
 
@@ -25,6 +27,15 @@ from actions.models import (
 class RegionQuerySet(models.QuerySet):
     def get_by_natural_key(self, code: str) -> Region:
         return self.get(code=code)
+
+    def with_engagement_counts(self) -> RegionQuerySet:
+        """Every region with `country_count` (countries engaged) and `engagement_count`, by
+        name, in one query."""
+        engaged = Q(countries__engagements__isnull=False)
+        return self.annotate(
+            country_count=Count("countries", filter=engaged, distinct=True),
+            engagement_count=Count("countries__engagements"),
+        ).order_by("name")
 
 
 # The ILO's regions are a fixed vocabulary, translated with the interface (names as stored).
@@ -166,6 +177,18 @@ class Kind(models.TextChoices):
 
 
 class EngagementQuerySet(models.QuerySet):
+    def reported_for(self, item: ActionItem, reader) -> EngagementQuerySet:
+        """Country engagements reported in the paragraphs that report on `item` (in the reports
+        `reader` may see: `StatusReportQuerySet.visible_to`), by country, in one query (with
+        country, region and source paragraph)."""
+        reports = StatusReport.objects.filter(action_item=item).visible_to(reader)
+        paragraphs = Paragraph.objects.filter(status_reports__in=reports)
+        return (
+            self.filter(source_paragraph__in=paragraphs)
+            .select_related("country__region", "source_paragraph__session")
+            .order_by("country__code", "source_paragraph__number", "kind")
+        )
+
     def get_by_natural_key(
         self, country_code: str, kind: str, session_code: str, paragraph_number: int
     ) -> Engagement:

@@ -1,8 +1,8 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from .content import CONTENT_LANGUAGES
 from .models import (
-    CONTENT_LANGUAGES,
     ActionItem,
     Component,
     GoverningBodySession,

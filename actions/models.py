@@ -2,12 +2,8 @@
 
 from __future__ import annotations
 
-import calendar
 import datetime
 import re
-from contextvars import ContextVar
-from dataclasses import dataclass
-from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, models, transaction
@@ -30,20 +26,19 @@ from django.db.models.lookups import LessThanOrEqual
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.html import conditional_escape, format_html
 from django.utils.translation import (
-    get_language,
     gettext,
-    ngettext,
-    override,
     pgettext,
     pgettext_lazy,
 )
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-# Content is written in English; staff add French and Spanish in `<field>_fr` and `<field>_es`.
-CONTENT_LANGUAGES = ("fr", "es")
+from .content import LocalText, in_one_language, localized, translated_subqueries
+from .dates import describe_months, months_between
+from .history import HistoryEntry, history_entries
+from .readers import is_editor, visible_rows
+
 # The longest reason for a change that the history keeps (forms of statuses and engagements).
 REASON_MAX_LENGTH = 300
 # Prose that staff write (narratives, descriptions, notes): a few paragraphs at most.
@@ -70,126 +65,9 @@ def text_limits_held_by_the_database(model: type[models.Model]) -> type[models.M
     return model
 
 
-class LocalText(str):
-    """Content in the active language, or the English with a "translation pending" mark.
-
-    As a string it is the text alone (exports, Word); a template shows the mark too, with the
-    English marked as English for screen readers (`__html__`: templates and format_html call it).
-    """
-
-    pending: bool
-
-    def __new__(cls, text: str, pending: bool = False) -> LocalText:
-        value = super().__new__(cls, text)
-        value.pending = pending
-        return value
-
-    @property
-    def text(self) -> str:
-        return str(self)
-
-    def __html__(self) -> str:
-        if not self.pending:
-            return conditional_escape(self.text)
-        return format_html('<span lang="en">{}</span>{}', self.text, self.pending_mark())
-
-    def pending_mark(self) -> str:
-        """The "Translation pending" badge after an isolated English passage; none where the
-        page's content is mostly English (one notice at the top says so instead)."""
-        if not self.pending or content_mostly_english():
-            return ""
-        return format_html(
-            ' <span class="translation-pending">{}</span>', gettext("Translation pending")
-        )
-
-
-# Per request (reset when one starts, see actions.apps): whether the plan's texts are mostly
-# untranslated in a language.
-_mostly_english: ContextVar[dict[str, bool] | None] = ContextVar("mostly_english", default=None)
-
-
-def content_mostly_english(language: str | None = None) -> bool:
-    """Whether most action items have no text in `language` (default: the active one) yet, so
-    that pages say so once instead of marking every passage. One query, once per request."""
-    language = language or get_language()
-    if language not in CONTENT_LANGUAGES:
-        return False
-    memo = _mostly_english.get()
-    if memo is None:
-        memo = {}
-        _mostly_english.set(memo)
-    if language not in memo:
-        counts = ActionItem.objects.aggregate(
-            items=Count("pk"), translated=Count("pk", filter=~Q(**{f"text_{language}": ""}))
-        )
-        memo[language] = counts["translated"] * 2 < counts["items"]
-    return memo[language]
-
-
-def forget_mostly_english(**kwargs) -> None:
-    _mostly_english.set(None)
-
-
-def in_one_language(text: LocalText, message) -> LocalText:
-    """`message()` (a string built around `text`) wholly in one language: in the page's when
-    `text` is translated, else wholly in English and marked pending ("Status of the Office Plan
-    of Action…", not "État d'avancement du Office Plan of Action…")."""
-    if not text.pending:
-        return LocalText(message())
-    with override("en"):
-        return LocalText(message(), pending=True)
-
-
-def localized(obj: object, field: str) -> LocalText:
-    """`obj.<field>` in the active language: its `<field>_fr`/`<field>_es` when filled in, else
-    the English marked as pending (never blank while the English has text)."""
-    english = getattr(obj, field, None) or ""
-    language = get_language()
-    if language not in CONTENT_LANGUAGES or not english:
-        return LocalText(english)
-    translated = getattr(obj, f"{field}_{language}", None) or ""
-    return LocalText(translated) if translated else LocalText(english, pending=True)
-
-
-def translated_subqueries(name: str, reports: models.QuerySet) -> dict[str, Subquery]:
-    """`<name>_fr` and `<name>_es` annotations: the report's wording in each language."""
-    return {
-        f"{name}_{language}": Subquery(reports.values(f"wording_{language}")[:1])
-        for language in CONTENT_LANGUAGES
-    }
-
-
 # The month names a session's period is written with, in English (see `local_period`).
 MONTHS = ["January", "February", "March", "April", "May", "June",
           "July", "August", "September", "October", "November", "December"]  # fmt: skip
-
-
-# Editors have it, superusers have every permission: they write drafts, so they see them.
-DRAFTS_PERMISSION = "actions.change_statusreport"
-
-
-def is_editor(reader) -> bool:
-    """Whether `reader` (a user, or None for the public) sees drafts and staff's names: editors
-    and superusers do; anonymous readers and viewers see only what was published, written by
-    "ILO staff"."""
-    return reader is not None and reader.has_perm(DRAFTS_PERMISSION)
-
-
-def visible_rows(rows: models.QuerySet, reader, session: str = "session") -> models.QuerySet:
-    """The one rule of who sees drafts: `rows` (sessions, or rows that belong to one through
-    the foreign key `session`; "" for sessions themselves) as `reader` may see them: all of
-    them for editors and superusers, else without those of a draft session (neither published
-    nor cancelled). Adds no query."""
-    if is_editor(reader):
-        return rows
-    prefix = f"{session}__" if session else ""
-    return rows.exclude(**{f"{prefix}cancelled": False, f"{prefix}published_at__isnull": True})
-
-
-def staff_name(user, reader) -> str:
-    """Who wrote something, as `reader` may see it: their username for editors and
-    superusers, "ILO staff" for everyone else."""
-    return str(user) if is_editor(reader) else gettext("ILO staff")
 
 
 class SessionQuerySet(models.QuerySet):
@@ -526,33 +404,6 @@ class Status(models.TextChoices):
 # What counts as done for "overdue": "Completed/ongoing" means the deliverable was produced and
 # the work goes on, so such an item is no longer late.
 DONE_STATUSES = (Status.COMPLETED, Status.COMPLETED_ONGOING)
-
-
-def months_between(earlier: datetime.date, later: datetime.date) -> int:
-    """Whole months from `earlier` to `later` (0 if less than a month or if `later` is earlier).
-
-    A month is complete on the same day of the month, or on the month's last day when it is
-    shorter: 31 December to 30 November is eleven months.
-    """
-    months = (later.year - earlier.year) * 12 + later.month - earlier.month
-    last_day = calendar.monthrange(later.year, later.month)[1]
-    if later.day < min(earlier.day, last_day):
-        months -= 1
-    return max(months, 0)
-
-
-def describe_months(months: int) -> str:
-    """A span of whole months as a reader says it: "3 months", "14 months", "6 years 10 months"."""
-    if months < 1:
-        return gettext("less than a month")
-    if months < 24:
-        return ngettext("%(count)d month", "%(count)d months", months) % {"count": months}
-    years, rest = divmod(months, 12)
-    in_years = ngettext("%(count)d year", "%(count)d years", years) % {"count": years}
-    if not rest:
-        return in_years
-    in_months = ngettext("%(count)d month", "%(count)d months", rest) % {"count": rest}
-    return f"{in_years} {in_months}"
 
 
 class ActionItemQuerySet(models.QuerySet):
@@ -1089,94 +940,6 @@ class ProgressUpdate(models.Model):
 
     def __str__(self) -> str:
         return f"Item {self.action_item.number}, {self.date:%d %B %Y}"
-
-
-@dataclass
-class Change:
-    field: str
-    before: str
-    after: str
-    english: bool = False  # the values are the document's English (text, wording…)
-
-
-@dataclass
-class HistoryEntry:
-    """One recorded change, as the audit trail shows it."""
-
-    when: datetime.datetime
-    who: str
-    what: str
-    action: str
-    reason: str
-    changes: list[Change]
-
-
-def history_entries(records, label, fields: list[str], reader, actions) -> list[HistoryEntry]:
-    """Turn historical rows (oldest first) into entries with before → after per changed field,
-    naming who made each change as `reader` may see it (`staff_name`); `actions()` gives
-    "created", "changed" and "deleted" agreeing with the records' subject."""
-    verbs = actions()
-    previous: dict[int, Any] = {}
-    entries = []
-    for record in records:
-        before = previous.get(record.id)
-        changes = [
-            Change(
-                field=str(record.instance_type._meta.get_field(name).verbose_name),
-                before=display_value(before, name) if before else "",
-                after=display_value(record, name),
-                english=is_english_text(record.instance_type._meta.get_field(name)),
-            )
-            for name in fields
-            if before is None or getattr(before, name) != getattr(record, name)
-        ]
-        previous[record.id] = record
-        if before is not None and not changes and not record.history_change_reason:
-            continue
-        entries.append(
-            HistoryEntry(
-                when=record.history_date,
-                who=(
-                    staff_name(record.history_user, reader)
-                    if record.history_user
-                    else gettext("System")
-                ),
-                what=label(record),
-                action=verbs[record.history_type],
-                reason=display_reason(record.history_change_reason or ""),
-                changes=changes,
-            )
-        )
-    return entries
-
-
-def display_reason(reason: str) -> str:
-    """A recorded reason in the page's language when the application wrote it (carrying a
-    session over, loading the document); editors' reasons are shown as they wrote them."""
-    if match := re.fullmatch(r"Carried over from (GB\.\d+)", reason):
-        return gettext("Carried over from %(code)s") % {"code": match.group(1)}
-    if match := re.fullmatch(r"From (\S+)", reason):
-        return gettext("From %(source)s") % {"source": match.group(1)}
-    if match := re.fullmatch(r"Loaded from (\S+)", reason):
-        return gettext("Loaded from the document’s data (%(source)s)") % {"source": match.group(1)}
-    if match := re.fullmatch(r"Updated from (\S+)", reason):
-        return gettext("Updated from the document’s data (%(source)s)") % {"source": match.group(1)}
-    return reason
-
-
-def is_english_text(field) -> bool:
-    """Whether a field holds the document's English words (not a status, a date or a link)."""
-    return isinstance(field, models.CharField | models.TextField) and not (
-        field.choices or isinstance(field, models.URLField)
-    )
-
-
-def display_value(record, name: str) -> str:
-    display = getattr(record, f"get_{name}_display", None)
-    value = display() if display else getattr(record, name)
-    if isinstance(value, datetime.date):
-        return date_format(value)
-    return "" if value is None else str(value)
 
 
 class KeyFigureQuerySet(models.QuerySet):

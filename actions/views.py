@@ -30,8 +30,8 @@ from .models import (
     StaleEdit,
     Status,
     StatusReport,
-    is_editor,
 )
+from .readers import is_editor
 from .tables import AppendixTable
 
 APPENDIX_PAGE_SIZE = 25

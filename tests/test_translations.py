@@ -140,7 +140,8 @@ def test_the_history_is_written_in_the_pages_language(client, editor):
 def test_a_carried_over_status_says_so_in_the_pages_language(editor):
     from django.utils import translation
 
-    from actions.models import ActionItem, GoverningBodySession, display_reason
+    from actions.history import display_reason
+    from actions.models import ActionItem, GoverningBodySession
 
     GoverningBodySession.objects.create(
         code="GB.341", held_in="2021-03-01", period="March 2021"

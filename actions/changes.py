@@ -17,14 +17,8 @@ from django.utils.translation import gettext, ngettext, ngettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from .models import DONE_STATUSES as DONE
-from .models import (
-    ActionItem,
-    GoverningBodySession,
-    Plan,
-    ProgressUpdate,
-    Status,
-    StatusReport,
-)
+from .models import ActionItem, Plan
+from .reporting import GoverningBodySession, ProgressUpdate, Status, StatusReport
 
 if TYPE_CHECKING:
     from countries.models import Engagement

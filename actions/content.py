@@ -7,12 +7,39 @@ from __future__ import annotations
 from contextvars import ContextVar
 
 from django.db import models
-from django.db.models import Count, Q, Subquery
+from django.db.models import CheckConstraint, Count, Q, Subquery
+from django.db.models.functions import Length
+from django.db.models.lookups import LessThanOrEqual
 from django.utils.html import conditional_escape, format_html
 from django.utils.translation import get_language, gettext, override
 
 # Content is written in English; staff add French and Spanish in `<field>_fr` and `<field>_es`.
 CONTENT_LANGUAGES = ("fr", "es")
+
+# The longest reason for a change that the history keeps (forms of statuses and engagements).
+REASON_MAX_LENGTH = 300
+# Prose that staff write (narratives, descriptions, notes): a few paragraphs at most.
+PROSE_MAX_LENGTH = 4000
+
+
+def text_limits_held_by_the_database(model: type[models.Model]) -> type[models.Model]:
+    """Class decorator: every free-text field's `max_length` becomes a check constraint too.
+
+    Forms (the site's and admin's) refuse longer text beside the field, from `max_length`; the
+    constraint holds the limit for every other write as well, on SQLite (which ignores
+    `varchar` lengths) and for `TextField`s (which have no length in the database).
+    """
+    for field in model._meta.local_fields:
+        if isinstance(field, models.CharField | models.TextField) and field.max_length:
+            if field.choices:
+                continue  # held by its own choices constraint
+            model._meta.constraints.append(
+                CheckConstraint(
+                    condition=LessThanOrEqual(Length(field.name), field.max_length),
+                    name=f"{model._meta.model_name}_{field.name}_max_length",
+                )
+            )
+    return model
 
 
 class LocalText(str):

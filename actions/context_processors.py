@@ -1,7 +1,7 @@
 from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 
-from .models import GoverningBodySession
+from .reporting import GoverningBodySession
 
 
 def as_of(request: HttpRequest) -> dict[str, object]:

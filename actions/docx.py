@@ -13,7 +13,8 @@ from docx.shared import Mm, Pt
 
 from .changes import SessionChanges
 from .content import LocalText, content_mostly_english, localized
-from .models import ActionItem, GoverningBodySession, Plan
+from .models import ActionItem, Plan
+from .reporting import GoverningBodySession
 from .templatetags.pending import pending_message
 from .typography import punctuated
 

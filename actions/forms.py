@@ -5,8 +5,8 @@ from django import forms
 from django.utils.translation import gettext, override
 from django.utils.translation import gettext_lazy as _
 
-from .content import CONTENT_LANGUAGES
-from .models import REASON_MAX_LENGTH, GoverningBodySession, ProgressUpdate, Status, StatusReport
+from .content import CONTENT_LANGUAGES, REASON_MAX_LENGTH
+from .reporting import GoverningBodySession, ProgressUpdate, Status, StatusReport
 
 
 class StatusReportForm(forms.ModelForm):

@@ -20,18 +20,16 @@ from .changes import changes_between, publication_warnings
 from .docx import appendix_docx
 from .filters import AppendixFilter
 from .forms import ProgressUpdateForm, PublishForm, SessionForm, StatusReportForm
-from .models import (
-    ActionItem,
+from .models import ActionItem, KeyFigure, Plan
+from .readers import is_editor
+from .reporting import (
     GoverningBodySession,
-    KeyFigure,
-    Plan,
     ProgressUpdate,
     SessionError,
     StaleEdit,
     Status,
     StatusReport,
 )
-from .readers import is_editor
 from .tables import AppendixTable
 
 APPENDIX_PAGE_SIZE = 25

@@ -14,14 +14,9 @@ from django_countries import countries
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
-from actions.models import (
-    PROSE_MAX_LENGTH,
-    ActionItem,
-    Paragraph,
-    StaleEdit,
-    StatusReport,
-    text_limits_held_by_the_database,
-)
+from actions.content import PROSE_MAX_LENGTH, text_limits_held_by_the_database
+from actions.models import ActionItem, Paragraph
+from actions.reporting import StaleEdit, StatusReport
 
 
 class RegionQuerySet(models.QuerySet):

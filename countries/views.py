@@ -11,7 +11,7 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from django_tables2 import RequestConfig
 
-from actions.models import StaleEdit
+from actions.reporting import StaleEdit
 from ops.pagecache import cached_read_page, deferred
 from reform_tracker.exports import EXPORT_FORMATS, export, nearest_page, paginate
 

@@ -384,17 +384,9 @@ class StatusReport(models.Model):
         seen_version: int,
         translations: dict[str, str] | None = None,
     ) -> StatusReport:
-        """Save an editor's change, unless another change was saved since they loaded the form.
-
-        The version is claimed with one conditional UPDATE, which the database serializes across
-        processes; the loser gets `StaleEdit` and nothing is written (not even history).
-        """
-        claimed = StatusReport.objects.filter(pk=self.pk, version=seen_version).update(
-            version=F("version") + 1
-        )
-        if not claimed:
-            raise StaleEdit(StatusReport.objects.select_related("updated_by").get(pk=self.pk))
-        self.version = seen_version + 1
+        """Save an editor's change, unless another change was saved since they loaded the form
+        (`claim_version`: then `StaleEdit`, and nothing is written, not even history)."""
+        claim_version(self, seen_version, "updated_by")
         self.status = status
         self.wording = wording
         self.updated_at = timezone.now()
@@ -428,6 +420,19 @@ class StaleEdit(Exception):
     def __init__(self, current: models.Model | None) -> None:
         super().__init__("The record was changed by someone else.")
         self.current = current
+
+
+def claim_version(record: models.Model, seen_version: int, *related: str) -> None:
+    """Optimistic locking for a record with a `version` (status reports, engagements): claim the
+    version after `seen_version` with one conditional UPDATE, which the database serializes
+    across processes. The loser gets `StaleEdit` with what the other saved (with `related`)."""
+    model = type(record)
+    claimed = model.objects.filter(pk=record.pk, version=seen_version).update(
+        version=F("version") + 1
+    )
+    if not claimed:
+        raise StaleEdit(model.objects.select_related(*related).get(pk=record.pk))
+    record.version = seen_version + 1
 
 
 class ProgressUpdateQuerySet(models.QuerySet):

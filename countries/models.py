@@ -16,7 +16,7 @@ from simple_history.models import HistoricalRecords
 
 from actions.content import PROSE_MAX_LENGTH, text_limits_held_by_the_database
 from actions.models import ActionItem, Paragraph
-from actions.reporting import StaleEdit, StatusReport
+from actions.reporting import StatusReport, claim_version
 
 
 class RegionQuerySet(models.QuerySet):
@@ -320,17 +320,9 @@ class Engagement(models.Model):
     @transaction.atomic
     def record(self, *, seen_version: int, reason: str, by) -> Engagement:
         """Save an editor's changes (already set on this instance), unless another change was
-        saved since they loaded the form.
-
-        The version is claimed with one conditional UPDATE, which the database serializes across
-        processes; the loser gets `StaleEdit` (with what the other saved) and nothing is written.
-        """
-        claimed = Engagement.objects.filter(pk=self.pk, version=seen_version).update(
-            version=F("version") + 1
-        )
-        if not claimed:
-            raise StaleEdit(Engagement.objects.select_related("country").get(pk=self.pk))
-        self.version = seen_version + 1
+        saved since they loaded the form (`claim_version`: then `StaleEdit`, with what the other
+        saved, and nothing is written)."""
+        claim_version(self, seen_version, "country")
         self._change_reason = reason
         self._history_user = by  # also outside a request (commands, scripts)
         self.save()

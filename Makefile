@@ -48,7 +48,7 @@ run: load
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 # As in production: debug off, gunicorn, static files collected and served by whitenoise. Needs
-# DJANGO_SECRET_KEY and DJANGO_ALLOWED_HOSTS (see README, "Production"). The document's data is
+# DJANGO_SECRET_KEY and DJANGO_ALLOWED_HOSTS (see docs/operations.md, "Production"). The document's data is
 # loaded only into an empty database, so that a restart never undoes what editors changed.
 WEB_CONCURRENCY ?= 2
 PROD := DJANGO_DEBUG=false $(BIN)/python manage.py
@@ -107,7 +107,7 @@ format: install
 migrations-check: install
 	$(TEST_ENV) $(BIN)/python manage.py makemigrations --check --dry-run
 
-# Load benchmark against PostgreSQL (README, "Synthetic data and the benchmark"): loads
+# Load benchmark against PostgreSQL (docs/development.md, "Synthetic data and the benchmark"): loads
 # BENCH_DATABASE_URL once with the document and `synthesize --scale 1`, serves it with gunicorn
 # on BENCH_PORT, drives it with wrk and writes BENCHMARKS.md.
 BENCH_PORT ?= 8001

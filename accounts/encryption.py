@@ -1,6 +1,6 @@
 """Second-factor secrets encrypted at rest (TOTP secrets, recovery-code seeds), with Fernet keys
 from DJANGO_MFA_ENCRYPTION_KEYS: the first encrypts, every one decrypts, so that a key can be
-replaced without signing anyone out of their authenticator app (README, "Two-factor")."""
+replaced without signing anyone out of their authenticator app (docs/security.md, "Two-factor")."""
 
 import base64
 import hashlib

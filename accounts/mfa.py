@@ -17,15 +17,10 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.translation import gettext
 
-from actions.middleware import path_without_language
-
 from .audit import Kind, security_event
+from .gates import open_to_second_factor_gate
 
 Middleware = Callable[[HttpRequest], HttpResponse]
-# Reachable without a second factor: enrolling one, signing out, and what pages load (files,
-# icons the browser asks for on its own), which edit nothing.
-OPEN_PATHS = ("/accounts/", "/static/", "/healthz", "/favicon.ico", "/robots.txt")
-ICONS = ("/apple-touch-icon", "/android-chrome-", "/mstile-", "/site.webmanifest")
 SECOND_FACTORS = {"mfa", "socialaccount"}
 
 
@@ -58,13 +53,6 @@ def signed_in_with_second_factor(request: HttpRequest) -> bool:
     return any(record.get("method") in SECOND_FACTORS for record in records)
 
 
-def is_open(path: str) -> bool:
-    """Enrolling (in every language: /fr/accounts/2fa/… too, or enrolling in French would
-    loop), signing out, static files and icons."""
-    path = path_without_language(path)
-    return path.startswith(OPEN_PATHS) or (path.startswith(ICONS) and path.count("/") == 1)
-
-
 def is_page_request(request: HttpRequest) -> bool:
     """A page the person asked for: a GET or HEAD that wants HTML in the window (not an image,
     a script, a frame, a fetch, nor an htmx fragment). Clients that say nothing of what they
@@ -94,7 +82,7 @@ def require_second_factor(get_response: Middleware) -> Middleware:
         user = request.user
         if (
             settings.REQUIRE_2FA
-            and not is_open(request.path)
+            and not open_to_second_factor_gate(request.path)
             and user.is_authenticated
             and not signed_in_with_second_factor(request)
             and needs_second_factor(user)

@@ -1,18 +1,9 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import (
-    CONTENT_LANGUAGES,
-    ActionItem,
-    Component,
-    GoverningBodySession,
-    KeyFigure,
-    Paragraph,
-    Plan,
-    ProgressUpdate,
-    StatusReport,
-    Unit,
-)
+from .content import CONTENT_LANGUAGES
+from .models import ActionItem, Component, KeyFigure, Paragraph, Plan, Unit
+from .reporting import GoverningBodySession, ProgressUpdate, StatusReport
 
 
 def translations(*fields: str) -> tuple[str, dict]:

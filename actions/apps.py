@@ -7,6 +7,6 @@ class ActionsConfig(AppConfig):
     verbose_name = "Plan of Action"
 
     def ready(self) -> None:
-        from .models import forget_mostly_english
+        from .content import forget_mostly_english
 
         request_started.connect(forget_mostly_english, dispatch_uid="forget_mostly_english")

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime
 import re
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from django.db.models import OuterRef, Q, Subquery
 from django.urls import reverse
@@ -15,17 +16,12 @@ from django.utils import timezone
 from django.utils.translation import gettext, ngettext, ngettext_lazy
 from django.utils.translation import gettext_lazy as _
 
-from countries.models import Engagement
-
 from .models import DONE_STATUSES as DONE
-from .models import (
-    ActionItem,
-    GoverningBodySession,
-    Plan,
-    ProgressUpdate,
-    Status,
-    StatusReport,
-)
+from .models import ActionItem, Plan
+from .reporting import GoverningBodySession, ProgressUpdate, Status, StatusReport
+
+if TYPE_CHECKING:
+    from countries.models import Engagement
 
 UNDER_WAY = {Status.STARTING, Status.ONGOING}
 
@@ -216,6 +212,9 @@ def changes_between(session: GoverningBodySession, since: GoverningBodySession) 
 def new_engagements(session: GoverningBodySession, since: GoverningBodySession):
     """Engagements first reported to `session` after `since`: those citing the document of a
     session in between, and those staff added (with no source paragraph) in that time."""
+    # At call time: countries builds on actions (its engagements cite paragraphs), not the reverse.
+    from countries.models import Engagement
+
     start = since.published_at or timezone.make_aware(
         datetime.datetime.combine(since.held_in, datetime.time())
     )

@@ -12,14 +12,9 @@ from docx.oxml import OxmlElement
 from docx.shared import Mm, Pt
 
 from .changes import SessionChanges
-from .models import (
-    ActionItem,
-    GoverningBodySession,
-    LocalText,
-    Plan,
-    content_mostly_english,
-    localized,
-)
+from .content import LocalText, content_mostly_english, localized
+from .models import ActionItem, Plan
+from .reporting import GoverningBodySession
 from .templatetags.pending import pending_message
 from .typography import punctuated
 

@@ -4,7 +4,8 @@ from django.http import HttpRequest
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from .models import ActionItemQuerySet, Component, Plan, Status
+from .models import ActionItemQuerySet, Component, Plan
+from .reporting import Status
 
 
 class AppendixFilter(django_filters.FilterSet):

@@ -5,14 +5,8 @@ from django import forms
 from django.utils.translation import gettext, override
 from django.utils.translation import gettext_lazy as _
 
-from .models import (
-    CONTENT_LANGUAGES,
-    REASON_MAX_LENGTH,
-    GoverningBodySession,
-    ProgressUpdate,
-    Status,
-    StatusReport,
-)
+from .content import CONTENT_LANGUAGES, REASON_MAX_LENGTH
+from .reporting import GoverningBodySession, ProgressUpdate, Status, StatusReport
 
 
 class StatusReportForm(forms.ModelForm):
@@ -164,13 +158,12 @@ class SessionForm(forms.ModelForm):
         # A month picker: the session's month is all that is asked (a full date is taken too).
         widgets = {"held_in": forms.DateInput(attrs={"type": "month"}, format="%Y-%m")}
         field_classes = {"held_in": MonthField}
+        # Only where the form says it otherwise than the model (the document symbol's is the
+        # model's help_text).
         help_texts = {
             "code": _("GB. and the session’s number, e.g. GB.341."),
             "held_in": _("Year and month (YYYY-MM); it orders the sessions."),
             "period": _("As the session’s documents say it, e.g. March 2021."),
-            "document_symbol": _(
-                "Symbol of the document that reports on the plan, e.g. GB.340/INS/6."
-            ),
         }
 
     def clean_code(self) -> str:

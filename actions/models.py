@@ -1,406 +1,56 @@
-"""The Office Plan of Action, its action items, and what each Governing Body session was told."""
+"""The Office Plan of Action: its components, units, action items, the paragraphs of the
+Governing Body's documents, and the key figures they state.
+
+What each session was told (sessions, status reports, progress updates) is in
+actions/reporting.py: importing it here is what registers those models with Django, and the
+items' verbs write them. Content in three languages is in actions/content.py, dates in
+actions/dates.py, the audit trail's presentation in actions/history.py, who sees drafts in
+actions/readers.py.
+"""
 
 from __future__ import annotations
 
-import calendar
 import datetime
-import re
-from contextvars import ContextVar
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
 
-from django.conf import settings
 from django.db import IntegrityError, models, transaction
 from django.db.models import (
     BooleanField,
-    CheckConstraint,
     Count,
     DateField,
-    Exists,
     ExpressionWrapper,
     F,
     OuterRef,
-    Prefetch,
     Q,
     Subquery,
     Value,
 )
-from django.db.models.functions import Length
-from django.db.models.lookups import LessThanOrEqual
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.html import conditional_escape, format_html
 from django.utils.translation import (
-    get_language,
     gettext,
-    ngettext,
-    override,
     pgettext,
-    pgettext_lazy,
 )
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-if TYPE_CHECKING:
-    from countries.models import EngagementQuerySet
-
-
-# Content is written in English; staff add French and Spanish in `<field>_fr` and `<field>_es`.
-CONTENT_LANGUAGES = ("fr", "es")
-# The longest reason for a change that the history keeps (forms of statuses and engagements).
-REASON_MAX_LENGTH = 300
-# Prose that staff write (narratives, descriptions, notes): a few paragraphs at most.
-PROSE_MAX_LENGTH = 4000
-
-
-def text_limits_held_by_the_database(model: type[models.Model]) -> type[models.Model]:
-    """Class decorator: every free-text field's `max_length` becomes a check constraint too.
-
-    Forms (the site's and admin's) refuse longer text beside the field, from `max_length`; the
-    constraint holds the limit for every other write as well, on SQLite (which ignores
-    `varchar` lengths) and for `TextField`s (which have no length in the database).
-    """
-    for field in model._meta.local_fields:
-        if isinstance(field, models.CharField | models.TextField) and field.max_length:
-            if field.choices:
-                continue  # held by its own choices constraint
-            model._meta.constraints.append(
-                CheckConstraint(
-                    condition=LessThanOrEqual(Length(field.name), field.max_length),
-                    name=f"{model._meta.model_name}_{field.name}_max_length",
-                )
-            )
-    return model
-
-
-class LocalText(str):
-    """Content in the active language, or the English with a "translation pending" mark.
-
-    As a string it is the text alone (exports, Word); a template shows the mark too, with the
-    English marked as English for screen readers (`__html__`: templates and format_html call it).
-    """
-
-    pending: bool
-
-    def __new__(cls, text: str, pending: bool = False) -> LocalText:
-        value = super().__new__(cls, text)
-        value.pending = pending
-        return value
-
-    @property
-    def text(self) -> str:
-        return str(self)
-
-    def __html__(self) -> str:
-        if not self.pending:
-            return conditional_escape(self.text)
-        return format_html('<span lang="en">{}</span>{}', self.text, self.pending_mark())
-
-    def pending_mark(self) -> str:
-        """The "Translation pending" badge after an isolated English passage; none where the
-        page's content is mostly English (one notice at the top says so instead)."""
-        if not self.pending or content_mostly_english():
-            return ""
-        return format_html(
-            ' <span class="translation-pending">{}</span>', gettext("Translation pending")
-        )
-
-
-# Per request (reset when one starts, see actions.apps): whether the plan's texts are mostly
-# untranslated in a language.
-_mostly_english: ContextVar[dict[str, bool] | None] = ContextVar("mostly_english", default=None)
-
-
-def content_mostly_english(language: str | None = None) -> bool:
-    """Whether most action items have no text in `language` (default: the active one) yet, so
-    that pages say so once instead of marking every passage. One query, once per request."""
-    language = language or get_language()
-    if language not in CONTENT_LANGUAGES:
-        return False
-    memo = _mostly_english.get()
-    if memo is None:
-        memo = {}
-        _mostly_english.set(memo)
-    if language not in memo:
-        counts = ActionItem.objects.aggregate(
-            items=Count("pk"), translated=Count("pk", filter=~Q(**{f"text_{language}": ""}))
-        )
-        memo[language] = counts["translated"] * 2 < counts["items"]
-    return memo[language]
-
-
-def forget_mostly_english(**kwargs) -> None:
-    _mostly_english.set(None)
-
-
-def in_one_language(text: LocalText, message) -> LocalText:
-    """`message()` (a string built around `text`) wholly in one language: in the page's when
-    `text` is translated, else wholly in English and marked pending ("Status of the Office Plan
-    of Action…", not "État d'avancement du Office Plan of Action…")."""
-    if not text.pending:
-        return LocalText(message())
-    with override("en"):
-        return LocalText(message(), pending=True)
-
-
-def localized(obj: object, field: str) -> LocalText:
-    """`obj.<field>` in the active language: its `<field>_fr`/`<field>_es` when filled in, else
-    the English marked as pending (never blank while the English has text)."""
-    english = getattr(obj, field, None) or ""
-    language = get_language()
-    if language not in CONTENT_LANGUAGES or not english:
-        return LocalText(english)
-    translated = getattr(obj, f"{field}_{language}", None) or ""
-    return LocalText(translated) if translated else LocalText(english, pending=True)
-
-
-def translated_subqueries(name: str, reports: models.QuerySet) -> dict[str, Subquery]:
-    """`<name>_fr` and `<name>_es` annotations: the report's wording in each language."""
-    return {
-        f"{name}_{language}": Subquery(reports.values(f"wording_{language}")[:1])
-        for language in CONTENT_LANGUAGES
-    }
-
-
-# The month names a session's period is written with, in English (see `local_period`).
-MONTHS = ["January", "February", "March", "April", "May", "June",
-          "July", "August", "September", "October", "November", "December"]  # fmt: skip
-
-
-# Editors have it, superusers have every permission: they write drafts, so they see them.
-DRAFTS_PERMISSION = "actions.change_statusreport"
-
-
-def is_editor(reader) -> bool:
-    """Whether `reader` (a user, or None for the public) sees drafts and staff's names: editors
-    and superusers do; anonymous readers and viewers see only what was published, written by
-    "ILO staff"."""
-    return reader is not None and reader.has_perm(DRAFTS_PERMISSION)
-
-
-def visible_rows(rows: models.QuerySet, reader, session: str = "session") -> models.QuerySet:
-    """The one rule of who sees drafts: `rows` (sessions, or rows that belong to one through
-    the foreign key `session`; "" for sessions themselves) as `reader` may see them: all of
-    them for editors and superusers, else without those of a draft session (neither published
-    nor cancelled). Adds no query."""
-    if is_editor(reader):
-        return rows
-    prefix = f"{session}__" if session else ""
-    return rows.exclude(**{f"{prefix}cancelled": False, f"{prefix}published_at__isnull": True})
-
-
-def staff_name(user, reader) -> str:
-    """Who wrote something, as `reader` may see it: their username for editors and
-    superusers, "ILO staff" for everyone else."""
-    return str(user) if is_editor(reader) else gettext("ILO staff")
-
-
-class SessionQuerySet(models.QuerySet):
-    def get_by_natural_key(self, code: str) -> GoverningBodySession:
-        return self.get(code=code)
-
-    def visible_to(self, reader) -> SessionQuerySet:
-        """Published and cancelled sessions; drafts too for editors (`is_editor`)."""
-        return visible_rows(self, reader, session="")
-
-    def published(self) -> SessionQuerySet:
-        return self.filter(published_at__isnull=False)
-
-    def latest_reported(self) -> GoverningBodySession | None:
-        """The last published session that was told where the items stand: what the public
-        pages reflect. Drafts do not count until they are published."""
-        reported = StatusReport.objects.filter(session=OuterRef("pk"))
-        return self.published().filter(Exists(reported)).order_by("-held_in").first()
-
-    def with_report_counts(self) -> SessionQuerySet:
-        return self.annotate(report_count=Count("status_reports"))
-
-    def drafts(self) -> SessionQuerySet:
-        """Sessions opened for reporting and not yet published (nor cancelled)."""
-        return self.filter(cancelled=False, published_at__isnull=True)
-
-    def reporting(self) -> GoverningBodySession | None:
-        """The open draft that editors write statuses for, if a session has been opened."""
-        return self.drafts().order_by("-held_in").first()
-
-    def timeline_for(self, item: ActionItem) -> SessionQuerySet:
-        """The sessions since the item's plan was endorsed, oldest first, each with `item_reports`:
-        the item's report to it (none for a session that was cancelled or not told), with the
-        paragraphs that report on it. Three queries: sessions, reports, paragraphs."""
-        reports = StatusReport.objects.filter(action_item=item).prefetch_related(
-            Prefetch("paragraphs", queryset=Paragraph.objects.select_related("session"))
-        )
-        # Drafts are not part of the public record until they are published.
-        sessions = (
-            self.visible_to(None)
-            .prefetch_related(Prefetch("status_reports", queryset=reports, to_attr="item_reports"))
-            .order_by("held_in")
-        )
-        endorsed_at = item.plan.endorsed_at
-        if endorsed_at is not None:
-            sessions = sessions.filter(held_in__gte=endorsed_at.held_in)
-        return sessions
-
-
-@text_limits_held_by_the_database
-class GoverningBodySession(models.Model):
-    """A session of the ILO Governing Body to which the Office reports on the plan."""
-
-    code = models.CharField(
-        max_length=20, unique=True, help_text=_("As the Office writes it, e.g. GB.340.")
-    )
-    held_in = models.DateField(
-        help_text=_(
-            "First day of the month in which the session met or was to meet; "
-            "used to order sessions."
-        )
-    )
-    period = models.CharField(
-        max_length=100, help_text=_("When the session met, as its documents say it.")
-    )
-    document_symbol = models.CharField(
-        max_length=40,
-        blank=True,
-        help_text=_("Symbol of the document that reports on the plan, e.g. GB.340/INS/6."),
-    )
-    document_title = models.CharField(max_length=300, blank=True)
-    document_date = models.DateField(null=True, blank=True)
-    cancelled = models.BooleanField(default=False)
-    notes = models.TextField(blank=True, max_length=PROSE_MAX_LENGTH)
-    published_at = models.DateTimeField(
-        null=True,
-        blank=True,
-        help_text=_("When the statuses for this session were published; they are frozen since."),
-    )
-    published_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-
-    objects = SessionQuerySet.as_manager()
-    history = HistoricalRecords()
-
-    class Meta:
-        verbose_name = _("Governing Body session")
-        ordering = ["held_in"]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(code__startswith="GB."), name="session_code_starts_with_gb"
-            ),
-            models.CheckConstraint(
-                condition=Q(cancelled=False) | Q(published_at__isnull=True),
-                name="cancelled_session_not_published",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        suffix = f" {gettext('(cancelled)')}" if self.cancelled else ""
-        return f"{self.code}, {self.local_period}{suffix}"
-
-    def get_absolute_url(self) -> str:
-        return reverse("actions:session", args=[self.code])
-
-    def natural_key(self) -> tuple[str]:
-        return (self.code,)
-
-    @property
-    def local_period(self) -> str:
-        """The period in the page's language, from the month names the document writes it with:
-        "October-November 2020", "octobre-novembre 2020", "octubre-noviembre de 2020"."""
-        match = re.fullmatch(r"([A-Z][a-z]+)(?:[-–]([A-Z][a-z]+))? (\d{4})", self.period)
-        if not match or not set(match.groups()[:2]) - {None} <= set(MONTHS):
-            return self.period
-        first, last, year = match.groups()
-        months = [datetime.date(int(year), MONTHS.index(name) + 1, 1) for name in (first, last)
-                  if name]  # fmt: skip
-        formatted = date_format(months[-1], "YEAR_MONTH_FORMAT")
-        return f"{date_format(months[0], 'F')}-{formatted}" if last else formatted
-
-    @property
-    def is_published(self) -> bool:
-        return self.published_at is not None
-
-    @property
-    def is_draft(self) -> bool:
-        return not self.cancelled and self.published_at is None
-
-    @property
-    def state_label(self) -> str:
-        """The state in the page's language ("Published", "Publiée"...)."""
-        labels = {"Cancelled": _("Cancelled"), "Published": _("Published"), "Draft": _("Draft")}
-        return str(labels[self.state])
-
-    @property
-    def state(self) -> str:
-        if self.cancelled:
-            return "Cancelled"
-        return "Published" if self.is_published else "Draft"
-
-    def is_visible_to(self, reader) -> bool:
-        """As `GoverningBodySession.objects.visible_to(reader)`: drafts for editors only (asks
-        for the reader's permissions only when the session is a draft)."""
-        return not self.is_draft or is_editor(reader)
-
-    def accepts_edits_by(self, user) -> bool:
-        """Drafts take editors' changes; a published session takes only superusers' corrections."""
-        return self.is_draft or (self.is_published and user.is_superuser)
-
-    def previous_published(self) -> GoverningBodySession | None:
-        """The latest published session before this one that received statuses."""
-        return (
-            GoverningBodySession.objects.filter(held_in__lt=self.held_in)
-            .published()
-            .filter(Exists(StatusReport.objects.filter(session=OuterRef("pk"))))
-            .order_by("-held_in")
-            .first()
-        )
-
-    def carry_over(self, by) -> int:
-        """Start a newly opened session from the statuses last published, as the Office re-issues
-        the same table session after session; editors then change what moved. Returns how many
-        statuses were carried (each recorded in the history)."""
-        previous = self.previous_published()
-        if previous is None:
-            return 0
-        already = StatusReport.objects.filter(session=self).values("action_item_id")
-        reports = StatusReport.objects.bulk_create(
-            StatusReport(
-                action_item_id=report.action_item_id,
-                session=self,
-                status=report.status,
-                wording=report.wording,
-                wording_fr=report.wording_fr,
-                wording_es=report.wording_es,
-                updated_at=timezone.now(),
-                updated_by=by,
-            )
-            for report in previous.status_reports.exclude(action_item_id__in=already)
-        )
-        StatusReport.history.bulk_history_create(
-            reports, default_user=by, default_change_reason=f"Carried over from {previous.code}"
-        )
-        return len(reports)
-
-    def publish(self, by) -> None:
-        """Freeze the session's statuses and make them the public record."""
-        if not self.is_draft:
-            raise SessionError(
-                gettext("%(code)s is %(state)s: it cannot be published.")
-                % {"code": self.code, "state": self.state_label.lower()}
-            )
-        if not self.status_reports.exists():
-            raise SessionError(
-                gettext("%(code)s has no statuses yet: there is nothing to publish.")
-                % {"code": self.code}
-            )
-        self.published_at = timezone.now()
-        self.published_by = by
-        self._change_reason = "Published"
-        self.save(update_fields=["published_at", "published_by"])
+from .content import (
+    LocalText,
+    in_one_language,
+    localized,
+    translated_subqueries,
+)
+from .dates import describe_months, months_between
+from .history import HistoryEntry, history_entries
+from .readers import visible_rows
+from .reporting import (
+    GoverningBodySession,
+    ProgressUpdate,
+    SessionError,
+    StaleEdit,
+    Status,
+    StatusReport,
+)
 
 
 class PlanQuerySet(models.QuerySet):
@@ -517,46 +167,9 @@ class Unit(models.Model):
         return (self.code,)
 
 
-class Status(models.TextChoices):
-    """The fixed vocabulary of statuses; the document's own wording is kept beside it."""
-
-    NOT_STARTED = "not_started", pgettext_lazy("status", "Not started")
-    STARTING = "starting", pgettext_lazy("status", "Starting")
-    ONGOING = "ongoing", pgettext_lazy("status", "Ongoing")
-    COMPLETED = "completed", pgettext_lazy("status", "Completed")
-    COMPLETED_ONGOING = "completed_ongoing", pgettext_lazy("status", "Completed/ongoing")
-
-
 # What counts as done for "overdue": "Completed/ongoing" means the deliverable was produced and
 # the work goes on, so such an item is no longer late.
 DONE_STATUSES = (Status.COMPLETED, Status.COMPLETED_ONGOING)
-
-
-def months_between(earlier: datetime.date, later: datetime.date) -> int:
-    """Whole months from `earlier` to `later` (0 if less than a month or if `later` is earlier).
-
-    A month is complete on the same day of the month, or on the month's last day when it is
-    shorter: 31 December to 30 November is eleven months.
-    """
-    months = (later.year - earlier.year) * 12 + later.month - earlier.month
-    last_day = calendar.monthrange(later.year, later.month)[1]
-    if later.day < min(earlier.day, last_day):
-        months -= 1
-    return max(months, 0)
-
-
-def describe_months(months: int) -> str:
-    """A span of whole months as a reader says it: "3 months", "14 months", "6 years 10 months"."""
-    if months < 1:
-        return gettext("less than a month")
-    if months < 24:
-        return ngettext("%(count)d month", "%(count)d months", months) % {"count": months}
-    years, rest = divmod(months, 12)
-    in_years = ngettext("%(count)d year", "%(count)d years", years) % {"count": years}
-    if not rest:
-        return in_years
-    in_months = ngettext("%(count)d month", "%(count)d months", rest) % {"count": rest}
-    return f"{in_years} {in_months}"
 
 
 class ActionItemQuerySet(models.QuerySet):
@@ -848,21 +461,6 @@ class ActionItem(models.Model):
             "months": describe_months(months_between(self.checked_on, self.due_date))
         }
 
-    def related_engagements(self, reader) -> EngagementQuerySet:
-        """Country engagements reported in the paragraphs that report on this item (in the
-        reports `reader` may see), by country, in one query (with country, region and source
-        paragraph)."""
-        # Imported here: countries.models imports this module.
-        from countries.models import Engagement
-
-        reports = StatusReport.objects.filter(action_item=self).visible_to(reader)
-        paragraphs = Paragraph.objects.filter(status_reports__in=reports)
-        return (
-            Engagement.objects.filter(source_paragraph__in=paragraphs)
-            .select_related("country__region", "source_paragraph__session")
-            .order_by("country__code", "source_paragraph__number", "kind")
-        )
-
 
 class ParagraphQuerySet(models.QuerySet):
     def get_by_natural_key(self, session_code: str, number: int) -> Paragraph:
@@ -897,305 +495,6 @@ class Paragraph(models.Model):
         return (*self.session.natural_key(), self.number)
 
     natural_key.dependencies = ["actions.governingbodysession"]
-
-
-class StatusReportQuerySet(models.QuerySet):
-    def get_by_natural_key(
-        self, plan_code: str, item_number: int, session_code: str
-    ) -> StatusReport:
-        return self.get(
-            action_item__plan__code=plan_code,
-            action_item__number=item_number,
-            session__code=session_code,
-        )
-
-    def visible_to(self, reader) -> StatusReportQuerySet:
-        """The reports of published sessions; of drafts too for editors (`is_editor`)."""
-        return visible_rows(self, reader)
-
-    def latest_first(self) -> StatusReportQuerySet:
-        """The most recent published reports first, with their item and session."""
-        return (
-            self.filter(session__published_at__isnull=False)
-            .select_related("action_item", "session")
-            .order_by("-session__held_in", "action_item__number")
-        )
-
-    def latest_changes(self) -> StatusReportQuerySet:
-        """As `latest_first`, only the reports that moved: an item's first published report, or
-        one whose status or wording differs from the item's previous published report, with
-        that report's `previous_status` and `previous_wording` (and its translations)."""
-        previous = StatusReport.objects.filter(
-            action_item=OuterRef("action_item"),
-            session__published_at__isnull=False,
-            session__held_in__lt=OuterRef("session__held_in"),
-        ).order_by("-session__held_in")
-        return (
-            self.latest_first()
-            .annotate(
-                previous_status=Subquery(previous.values("status")[:1]),
-                previous_wording=Subquery(previous.values("wording")[:1]),
-                **translated_subqueries("previous_wording", previous),
-            )
-            .filter(
-                Q(previous_status__isnull=True)
-                | ~Q(previous_status=F("status"))
-                | ~Q(previous_wording=F("wording"))
-            )
-        )
-
-
-@text_limits_held_by_the_database
-class StatusReport(models.Model):
-    """Where an action item stood, as reported to one Governing Body session."""
-
-    action_item = models.ForeignKey(
-        ActionItem, on_delete=models.CASCADE, related_name="status_reports"
-    )
-    session = models.ForeignKey(
-        GoverningBodySession, on_delete=models.PROTECT, related_name="status_reports"
-    )
-    status = models.CharField(_("status"), max_length=20, choices=Status.choices)
-    wording = models.CharField(
-        _("wording"), max_length=500, help_text=_("The status as the document words it, verbatim.")
-    )
-    wording_fr = models.CharField(_("wording (French)"), max_length=500, blank=True)
-    wording_es = models.CharField(_("wording (Spanish)"), max_length=500, blank=True)
-    narrative = models.TextField(_("narrative"), blank=True, max_length=PROSE_MAX_LENGTH)
-    narrative_fr = models.TextField(
-        _("narrative (French)"), blank=True, max_length=PROSE_MAX_LENGTH
-    )
-    narrative_es = models.TextField(
-        _("narrative (Spanish)"), blank=True, max_length=PROSE_MAX_LENGTH
-    )
-    paragraphs = models.ManyToManyField(
-        Paragraph,
-        blank=True,
-        related_name="status_reports",
-        help_text=_("Paragraphs of the session's document that report on the item."),
-    )
-    # Optimistic locking: an edit names the version it started from and is refused if another
-    # edit has been saved since (see `record`).
-    version = models.PositiveIntegerField(default=1)
-    updated_at = models.DateTimeField(null=True, blank=True)
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-
-    objects = StatusReportQuerySet.as_manager()
-    history = HistoricalRecords()
-
-    class Meta:
-        ordering = ["action_item", "session__held_in"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["action_item", "session"], name="one_status_report_per_item_and_session"
-            ),
-            models.CheckConstraint(
-                condition=Q(status__in=Status.values), name="status_report_status_valid"
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"Item {self.action_item.number} at {self.session.code}: {self.wording}"
-
-    def natural_key(self) -> tuple[str, int, str]:
-        return (*self.action_item.natural_key(), *self.session.natural_key())
-
-    natural_key.dependencies = ["actions.actionitem", "actions.governingbodysession"]
-
-    @transaction.atomic
-    def record(
-        self,
-        *,
-        status: str,
-        wording: str,
-        reason: str,
-        by,
-        seen_version: int,
-        translations: dict[str, str] | None = None,
-    ) -> StatusReport:
-        """Save an editor's change, unless another change was saved since they loaded the form.
-
-        The version is claimed with one conditional UPDATE, which the database serializes across
-        processes; the loser gets `StaleEdit` and nothing is written (not even history).
-        """
-        claimed = StatusReport.objects.filter(pk=self.pk, version=seen_version).update(
-            version=F("version") + 1
-        )
-        if not claimed:
-            raise StaleEdit(StatusReport.objects.select_related("updated_by").get(pk=self.pk))
-        self.version = seen_version + 1
-        self.status = status
-        self.wording = wording
-        self.updated_at = timezone.now()
-        self.updated_by = by
-        translations = translations or {}
-        for name, value in translations.items():
-            setattr(self, name, value)
-        self._change_reason = reason
-        self._history_user = by  # also outside a request (commands, scripts)
-        self.save(
-            update_fields=[
-                "status",
-                "wording",
-                "version",
-                "updated_at",
-                "updated_by",
-                *translations,
-            ]
-        )
-        return self
-
-
-class SessionError(Exception):
-    """A session cannot do what was asked (publish an empty one, edit a frozen one...)."""
-
-
-class StaleEdit(Exception):
-    """Another editor saved the same record (a status report, an engagement) first; `current`
-    is what they saved."""
-
-    def __init__(self, current: models.Model | None) -> None:
-        super().__init__("The record was changed by someone else.")
-        self.current = current
-
-
-class ProgressUpdateQuerySet(models.QuerySet):
-    def visible_to(self, reader) -> ProgressUpdateQuerySet:
-        """The updates for published sessions; for drafts too for editors (`is_editor`)."""
-        return visible_rows(self, reader)
-
-    def latest_first(self) -> ProgressUpdateQuerySet:
-        return self.select_related("session", "created_by").order_by("-date", "-created_at")
-
-
-@text_limits_held_by_the_database
-class ProgressUpdate(models.Model):
-    """A dated note by ILO staff on how an action item is progressing."""
-
-    action_item = models.ForeignKey(
-        ActionItem, on_delete=models.CASCADE, related_name="progress_updates"
-    )
-    session = models.ForeignKey(
-        GoverningBodySession,
-        on_delete=models.PROTECT,
-        related_name="progress_updates",
-        help_text=_("The Governing Body session this update reports to."),
-    )
-    date = models.DateField(_("date"), default=timezone.localdate)
-    narrative = models.TextField(_("narrative"), max_length=2000)
-    evidence_url = models.URLField(_("evidence link"), max_length=500, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="progress_updates"
-    )
-
-    objects = ProgressUpdateQuerySet.as_manager()
-    history = HistoricalRecords()
-
-    class Meta:
-        ordering = ["-date", "-created_at"]
-        constraints = [
-            models.CheckConstraint(
-                condition=~Q(narrative=""), name="progress_update_narrative_not_empty"
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"Item {self.action_item.number}, {self.date:%d %B %Y}"
-
-
-@dataclass
-class Change:
-    field: str
-    before: str
-    after: str
-    english: bool = False  # the values are the document's English (text, wording…)
-
-
-@dataclass
-class HistoryEntry:
-    """One recorded change, as the audit trail shows it."""
-
-    when: datetime.datetime
-    who: str
-    what: str
-    action: str
-    reason: str
-    changes: list[Change]
-
-
-def history_entries(records, label, fields: list[str], reader, actions) -> list[HistoryEntry]:
-    """Turn historical rows (oldest first) into entries with before → after per changed field,
-    naming who made each change as `reader` may see it (`staff_name`); `actions()` gives
-    "created", "changed" and "deleted" agreeing with the records' subject."""
-    verbs = actions()
-    previous: dict[int, Any] = {}
-    entries = []
-    for record in records:
-        before = previous.get(record.id)
-        changes = [
-            Change(
-                field=str(record.instance_type._meta.get_field(name).verbose_name),
-                before=display_value(before, name) if before else "",
-                after=display_value(record, name),
-                english=is_english_text(record.instance_type._meta.get_field(name)),
-            )
-            for name in fields
-            if before is None or getattr(before, name) != getattr(record, name)
-        ]
-        previous[record.id] = record
-        if before is not None and not changes and not record.history_change_reason:
-            continue
-        entries.append(
-            HistoryEntry(
-                when=record.history_date,
-                who=(
-                    staff_name(record.history_user, reader)
-                    if record.history_user
-                    else gettext("System")
-                ),
-                what=label(record),
-                action=verbs[record.history_type],
-                reason=display_reason(record.history_change_reason or ""),
-                changes=changes,
-            )
-        )
-    return entries
-
-
-def display_reason(reason: str) -> str:
-    """A recorded reason in the page's language when the application wrote it (carrying a
-    session over, loading the document); editors' reasons are shown as they wrote them."""
-    if match := re.fullmatch(r"Carried over from (GB\.\d+)", reason):
-        return gettext("Carried over from %(code)s") % {"code": match.group(1)}
-    if match := re.fullmatch(r"From (\S+)", reason):
-        return gettext("From %(source)s") % {"source": match.group(1)}
-    if match := re.fullmatch(r"Loaded from (\S+)", reason):
-        return gettext("Loaded from the document’s data (%(source)s)") % {"source": match.group(1)}
-    if match := re.fullmatch(r"Updated from (\S+)", reason):
-        return gettext("Updated from the document’s data (%(source)s)") % {"source": match.group(1)}
-    return reason
-
-
-def is_english_text(field) -> bool:
-    """Whether a field holds the document's English words (not a status, a date or a link)."""
-    return isinstance(field, models.CharField | models.TextField) and not (
-        field.choices or isinstance(field, models.URLField)
-    )
-
-
-def display_value(record, name: str) -> str:
-    display = getattr(record, f"get_{name}_display", None)
-    value = display() if display else getattr(record, name)
-    if isinstance(value, datetime.date):
-        return date_format(value)
-    return "" if value is None else str(value)
 
 
 class KeyFigureQuerySet(models.QuerySet):

@@ -2,7 +2,8 @@ import django_tables2 as tables
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from .models import ActionItem, Component, LocalText, localized
+from .content import LocalText, localized
+from .models import ActionItem, Component
 
 
 class AppendixTable(tables.Table):

@@ -4,34 +4,31 @@ from dataclasses import dataclass
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.db import transaction
-from django.db.models import Count, Q, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from django_tables2 import RequestConfig, Table
+from django_tables2 import RequestConfig
 
-from countries.models import Region
 from ops.pagecache import cached_read_page, deferred
-from reform_tracker.exports import EXPORT_FORMATS, export
+from reform_tracker.exports import EXPORT_FORMATS, export, paginate
 
 from .changes import changes_between, publication_warnings
 from .docx import appendix_docx
 from .filters import AppendixFilter
 from .forms import ProgressUpdateForm, PublishForm, SessionForm, StatusReportForm
-from .models import (
-    ActionItem,
+from .models import ActionItem, KeyFigure, Plan
+from .readers import is_editor
+from .reporting import (
     GoverningBodySession,
-    KeyFigure,
-    Plan,
     ProgressUpdate,
     SessionError,
     StaleEdit,
     Status,
     StatusReport,
-    is_editor,
 )
 from .tables import AppendixTable
 
@@ -48,45 +45,11 @@ STATUS_ORDER = [
 NO_STATUS = _("No status reported")
 
 
-def english_without_prefix(request: HttpRequest, rest: str) -> HttpResponse:
-    """/en/… is English, which lives without a prefix: send the reader there."""
-    query = request.META.get("QUERY_STRING", "")
-    # lstrip: "/en//example.org" must not become a redirect to another site.
-    return redirect("/" + rest.lstrip("/") + (f"?{query}" if query else ""))
-
-
 def current_plan() -> Plan:
     plan = Plan.objects.current()
     if plan is None:
         raise Http404("No plan of action has been loaded.")
     return plan
-
-
-def paginate(table: Table, request: HttpRequest, per_page: int) -> str:
-    """Show the requested page of `table`, or the nearest one with a message saying so.
-
-    Returns the message, or "" when the requested page exists.
-    """
-    requested = request.GET.get(table.prefixed_page_field, "1")
-    table.paginate(per_page=per_page, page=1)
-    last = table.paginator.num_pages
-    try:
-        number = int(requested)
-    except ValueError:
-        table.page = table.paginator.page(1)
-        return gettext("“%(requested)s” is not a page number; showing page 1 of %(last)s.") % {
-            "requested": requested,
-            "last": last,
-        }
-    nearest = min(max(number, 1), last)
-    table.page = table.paginator.page(nearest)
-    if nearest != number:
-        return gettext("There is no page %(number)s; showing page %(nearest)s of %(last)s.") % {
-            "number": number,
-            "nearest": nearest,
-            "last": last,
-        }
-    return ""
 
 
 @dataclass
@@ -104,18 +67,6 @@ def status_bars(counts: dict[str | None, int], statuses: list[tuple[str | None, 
         Bar(label, counts.get(value, 0), round(85 * counts.get(value, 0) / total))
         for value, label in statuses
     ]
-
-
-def engagements_by_region() -> QuerySet[Region]:
-    """Every region with `country_count` (countries engaged) and `engagement_count`, one query.
-
-    Belongs on the countries app's RegionQuerySet; kept here until that app offers it.
-    """
-    engaged = Q(countries__engagements__isnull=False)
-    return Region.objects.annotate(
-        country_count=Count("countries", filter=engaged, distinct=True),
-        engagement_count=Count("countries__engagements"),
-    ).order_by("name")
 
 
 DASHBOARD_FIGURES = (
@@ -186,7 +137,10 @@ def dashboard_figures(plan: Plan, items: QuerySet[ActionItem]) -> dict[str, obje
         }
         for i, bar in enumerate(overall_bars)
     ]
-    regions = list(engagements_by_region())
+    # At call time: countries builds on actions (its engagements cite paragraphs), not the reverse.
+    from countries.models import Region
+
+    regions = list(Region.objects.with_engagement_counts())
     return {
         "total": sum(overall.values()),
         "overall_bars": overall_bars,
@@ -239,6 +193,9 @@ def saved_item(request: HttpRequest) -> int | None:
 
 @cached_read_page
 def detail(request: HttpRequest, number: int) -> HttpResponse:
+    # At call time: countries builds on actions (its engagements cite paragraphs), not the reverse.
+    from countries.models import Engagement
+
     plan = current_plan()
     item = get_object_or_404(ActionItem.objects.filter(plan=plan).for_detail(), number=number)
     return render(
@@ -247,7 +204,7 @@ def detail(request: HttpRequest, number: int) -> HttpResponse:
         {
             "item": item,
             "sessions": GoverningBodySession.objects.timeline_for(item),
-            "engagements": item.related_engagements(request.user),
+            "engagements": Engagement.objects.reported_for(item, request.user),
             "updates": item.progress_updates.visible_to(request.user).latest_first(),
             "history": SimpleLazyObject(lambda: item.audit_trail(request.user)),
             # For editors: the session their changes go to (templates/actions/_reporting.html).

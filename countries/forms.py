@@ -2,7 +2,8 @@ from django import forms
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from actions.models import REASON_MAX_LENGTH, Paragraph
+from actions.content import REASON_MAX_LENGTH
+from actions.models import Paragraph
 
 from .models import Country, Engagement
 

@@ -14,17 +14,23 @@ from django_countries import countries
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
-from actions.models import (
-    PROSE_MAX_LENGTH,
-    Paragraph,
-    StaleEdit,
-    text_limits_held_by_the_database,
-)
+from actions.content import PROSE_MAX_LENGTH, text_limits_held_by_the_database
+from actions.models import ActionItem, Paragraph
+from actions.reporting import StatusReport, claim_version
 
 
 class RegionQuerySet(models.QuerySet):
     def get_by_natural_key(self, code: str) -> Region:
         return self.get(code=code)
+
+    def with_engagement_counts(self) -> RegionQuerySet:
+        """Every region with `country_count` (countries engaged) and `engagement_count`, by
+        name, in one query."""
+        engaged = Q(countries__engagements__isnull=False)
+        return self.annotate(
+            country_count=Count("countries", filter=engaged, distinct=True),
+            engagement_count=Count("countries__engagements"),
+        ).order_by("name")
 
 
 # The ILO's regions are a fixed vocabulary, translated with the interface (names as stored).
@@ -166,6 +172,18 @@ class Kind(models.TextChoices):
 
 
 class EngagementQuerySet(models.QuerySet):
+    def reported_for(self, item: ActionItem, reader) -> EngagementQuerySet:
+        """Country engagements reported in the paragraphs that report on `item` (in the reports
+        `reader` may see: `StatusReportQuerySet.visible_to`), by country, in one query (with
+        country, region and source paragraph)."""
+        reports = StatusReport.objects.filter(action_item=item).visible_to(reader)
+        paragraphs = Paragraph.objects.filter(status_reports__in=reports)
+        return (
+            self.filter(source_paragraph__in=paragraphs)
+            .select_related("country__region", "source_paragraph__session")
+            .order_by("country__code", "source_paragraph__number", "kind")
+        )
+
     def get_by_natural_key(
         self, country_code: str, kind: str, session_code: str, paragraph_number: int
     ) -> Engagement:
@@ -302,17 +320,9 @@ class Engagement(models.Model):
     @transaction.atomic
     def record(self, *, seen_version: int, reason: str, by) -> Engagement:
         """Save an editor's changes (already set on this instance), unless another change was
-        saved since they loaded the form.
-
-        The version is claimed with one conditional UPDATE, which the database serializes across
-        processes; the loser gets `StaleEdit` (with what the other saved) and nothing is written.
-        """
-        claimed = Engagement.objects.filter(pk=self.pk, version=seen_version).update(
-            version=F("version") + 1
-        )
-        if not claimed:
-            raise StaleEdit(Engagement.objects.select_related("country").get(pk=self.pk))
-        self.version = seen_version + 1
+        saved since they loaded the form (`claim_version`: then `StaleEdit`, with what the other
+        saved, and nothing is written)."""
+        claim_version(self, seen_version, "country")
         self._change_reason = reason
         self._history_user = by  # also outside a request (commands, scripts)
         self.save()

@@ -11,9 +11,9 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from django_tables2 import RequestConfig
 
-from actions.models import StaleEdit
+from actions.reporting import StaleEdit
 from ops.pagecache import cached_read_page, deferred
-from reform_tracker.exports import EXPORT_FORMATS, export
+from reform_tracker.exports import EXPORT_FORMATS, export, nearest_page, paginate
 
 from . import worldmap
 from .filters import CountryFilter
@@ -23,21 +23,6 @@ from .tables import CountryTable
 
 PER_PAGE = 50
 TIMELINE_PER_PAGE = 50
-
-
-def requested_page(request: HttpRequest, page_count: int) -> tuple[int, str]:
-    """The page asked for, or the nearest that exists, with a message saying so."""
-    asked = request.GET.get("page", "1")
-    try:
-        number = int(asked)
-    except ValueError:
-        return 1, gettext("“%(asked)s” is not a page number; showing page 1.") % {"asked": asked}
-    nearest = min(max(number, 1), page_count)
-    if nearest != number:
-        return nearest, gettext(
-            "There is no page %(number)s; showing page %(nearest)s of %(last)s."
-        ) % {"number": number, "nearest": nearest, "last": page_count}
-    return number, ""
 
 
 @cached_read_page
@@ -60,11 +45,9 @@ def country_list(request: HttpRequest) -> HttpResponse:
             % {"sort": asked_sort}
         )
         table.order_by = "name"
-    table.paginate(per_page=PER_PAGE)  # counts the rows; page 1 until the number is checked
-    page, notice = requested_page(request, table.paginator.num_pages)
+    notice = paginate(table, request, PER_PAGE)
     if notice:
         notices.append(notice)
-    table.page = table.paginator.page(page)
 
     return render(
         request,
@@ -108,7 +91,7 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
     # Paged: with years of reports a country has hundreds of engagements. The count is known.
     paginator = Paginator(country.engagements.timeline(), TIMELINE_PER_PAGE)
     paginator.count = country.engagement_count
-    number, notice = requested_page(request, paginator.num_pages)
+    number, notice = nearest_page(request, paginator.num_pages)
     page = paginator.page(number)
     return render(
         request,

@@ -1,10 +1,11 @@
 """Redis as the shared cache (DJANGO_CACHE_URL), without making the site depend on it.
 
 The cache only saves work: when Redis is down or does not answer, pages are rendered uncached
-(see README, "Page cache"). Every cache operation gives up after a short time, and after a failure
-Redis is left alone for PAUSE_SECONDS, so that a dead Redis costs requests nothing; one warning is
-logged when it stops answering and one line when it answers again, not one per request. When it
-answers again, every page stored before is made stale: an edit saved meanwhile could not do it.
+(see docs/operations.md, "Page cache"). Every cache operation gives up after a short time, and
+after a failure Redis is left alone for PAUSE_SECONDS, so that a dead Redis costs requests
+nothing; one warning is logged when it stops answering and one line when it answers again, not
+one per request. When it answers again, every page stored before is made stale: an edit saved
+meanwhile could not do it.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""A shared cache of the read pages (see README, "Page cache").
+"""A shared cache of the read pages (see docs/operations.md, "Page cache").
 
 During a Governing Body week hundreds of readers open the same few pages, which change only when
 an editor saves something. A page is stored in Django's cache (the database by default, Redis with

@@ -103,7 +103,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     # Records who made each change in the audit trail.
     "simple_history.middleware.HistoryRequestMiddleware",
-    "actions.middleware.RequireLoginToViewMiddleware",
+    "accounts.gates.RequireLoginToViewMiddleware",
     "csp.middleware.CSPMiddleware",
     # Last, as django-axes requires: it turns a lock-out into the lock-out page.
     "axes.middleware.AxesMiddleware",
@@ -126,7 +126,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "actions.context_processors.as_of",
                 "django.template.context_processors.i18n",
-                "actions.context_processors.language_links",
+                "reform_tracker.languages.language_links",
             ],
         },
     },
@@ -200,7 +200,8 @@ WHITENOISE_ADD_HEADERS_FUNCTION = root_file_headers
 
 DJANGO_TABLES2_TEMPLATE = "django_tables2/table.html"
 
-# Production: static files, HTTPS, headers, sign-in protection, logging (see README, "Production").
+# Production: static files, HTTPS, headers, sign-in protection, logging (docs/operations.md,
+# "Production").
 
 # whitenoise serves collectstatic's output: names carry a content hash (cached for ever by browsers
 # and proxies) and each file has a gzip twin.
@@ -310,7 +311,7 @@ AXES_COOLOFF_TIME = timedelta(hours=env_int("DJANGO_AXES_COOLOFF_HOURS", 1))
 # with a cool-off rather than a permanent lock (which an attacker could use to lock real staff
 # out). No address-wide lock: django-axes has one threshold for every parameter, and a whole
 # office signs in from one address (NAT, a proxy); allauth's rate limits per address (below)
-# and the reverse proxy slow one address down instead (README, "Brute force").
+# and the reverse proxy slow one address down instead (docs/security.md, "Brute force").
 # django-allauth's sign-in form names the username field "login".
 AXES_USERNAME_FORM_FIELD = "login"
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
@@ -322,7 +323,8 @@ AXES_USERNAME_CALLABLE = "accounts.clients.client_username"
 # client is REMOTE_ADDR). The client address is the entry that many places from the right.
 PROXY_COUNT = env_int("DJANGO_PROXY_COUNT", 0)
 
-# django-allauth: sign-in, password reset by e-mail, two-factor, single sign-on (README, "Sign-in").
+# django-allauth: sign-in, password reset by e-mail, two-factor, single sign-on
+# (docs/security.md, "Sign-in").
 # Accounts are made by administrators (no sign-up page) or by a first single sign-on.
 ACCOUNT_ADAPTER = "accounts.adapters.AccountAdapter"
 SOCIALACCOUNT_ADAPTER = "accounts.adapters.SocialAccountAdapter"
@@ -342,7 +344,8 @@ ACCOUNT_REAUTHENTICATION_TIMEOUT = 300
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Reform Tracker"
 # TOTP secrets and recovery-code seeds are stored encrypted (accounts.encryption): Fernet keys,
-# newest first; unset, one derived from SECRET_KEY. README, "Two-factor", says how to rotate.
+# newest first; unset, one derived from SECRET_KEY. docs/security.md, "Two-factor", says how to
+# rotate.
 MFA_ADAPTER = "accounts.adapters.MFAAdapter"
 MFA_ENCRYPTION_KEYS = parse_keys(os.environ.get("DJANGO_MFA_ENCRYPTION_KEYS", ""), SECRET_KEY)
 # One secret for the whole enrolment, whatever else the browser asks for meanwhile.

@@ -7,6 +7,8 @@ from accounts.urls import sso_urlpatterns
 from actions import views as actions_views
 from ops import views as ops_views
 
+from . import languages
+
 # Admin signs in through the site's sign-in page, which asks for the second factor.
 admin.site.login = secure_admin_login(admin.site.login)
 
@@ -14,7 +16,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("healthz", ops_views.healthz, name="healthz"),
     # English has no prefix: /en/… goes to the same page without it.
-    re_path(r"^en/(?P<rest>.*)$", actions_views.english_without_prefix),
+    re_path(r"^en/(?P<rest>.*)$", languages.english_without_prefix),
 ]
 
 # The site's pages in each language: English at /, French at /fr/…, Spanish at /es/….

@@ -4,15 +4,8 @@ import datetime
 
 from django_countries import countries as all_countries
 
-from actions.models import (
-    ActionItem,
-    GoverningBodySession,
-    KeyFigure,
-    Paragraph,
-    Plan,
-    Status,
-    StatusReport,
-)
+from actions.models import ActionItem, KeyFigure, Paragraph, Plan
+from actions.reporting import GoverningBodySession, Status, StatusReport
 from countries.models import Country, Engagement, Kind, Region
 
 STATUSES = list(Status)

@@ -103,7 +103,7 @@ def gb341(db):
     """The next session, opened for reporting: statuses written for it are a draft."""
     import datetime
 
-    from actions.models import GoverningBodySession
+    from actions.reporting import GoverningBodySession
 
     return GoverningBodySession.objects.create(
         code="GB.341",

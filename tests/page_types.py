@@ -1,7 +1,7 @@
 """Every type of page the site shows, for the checks that go through all of them: valid HTML
 (tests/test_valid_html.py) and a clean browser console (tests/browser/test_console.py)."""
 
-from actions.models import StatusReport
+from actions.reporting import StatusReport
 from countries.models import Engagement
 
 PASSWORD = "correct horse battery"  # tests/conftest.py's make_user

@@ -12,7 +12,8 @@ from django.contrib.sessions.backends.db import SessionStore
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from actions.models import ActionItem, GoverningBodySession
+from actions.models import ActionItem
+from actions.reporting import GoverningBodySession
 from tests.snapshots import table_rows
 
 pytestmark = pytest.mark.django_db(databases=["default", "restore"])

@@ -415,7 +415,7 @@ def test_nonsense_sort_gives_the_table_by_name_with_a_message(client, sort):
         ("-1", 1, "There is no page -1; showing page 1 of 4."),
         ("0", 1, "There is no page 0; showing page 1 of 4."),
         ("99999", 4, "There is no page 99999; showing page 4 of 4."),
-        ("abc", 1, "“abc” is not a page number; showing page 1."),
+        ("abc", 1, "“abc” is not a page number; showing page 1 of 4."),
     ],
 )
 def test_nonsense_pages_give_the_nearest_page_with_a_message(

@@ -1,5 +1,6 @@
-"""A database that hangs costs each request a few seconds, not a worker (README, "Behind a
-reverse proxy, with PostgreSQL"): DJANGO_DB_CONNECT_TIMEOUT, DJANGO_DB_STATEMENT_TIMEOUT."""
+"""A database that hangs costs each request a few seconds, not a worker (docs/operations.md,
+"Behind a reverse proxy, with PostgreSQL"): DJANGO_DB_CONNECT_TIMEOUT,
+DJANGO_DB_STATEMENT_TIMEOUT."""
 
 import json
 import os

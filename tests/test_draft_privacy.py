@@ -14,7 +14,8 @@ import pytest
 from django.contrib.auth.models import Group
 from django.test import Client
 
-from actions.models import Paragraph, StatusReport
+from actions.models import Paragraph
+from actions.reporting import StatusReport
 
 pytestmark = pytest.mark.django_db
 

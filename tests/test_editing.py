@@ -8,8 +8,8 @@ from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
-from actions.models import (
-    ActionItem,
+from actions.models import ActionItem
+from actions.reporting import (
     GoverningBodySession,
     ProgressUpdate,
     SessionError,

@@ -62,7 +62,7 @@ def open_gb341(client) -> None:
 
 
 def set_status(client, number: int, status: str, wording: str) -> None:
-    from actions.models import StatusReport
+    from actions.reporting import StatusReport
 
     version = StatusReport.objects.get(action_item__number=number, session__code="GB.341").version
     response = client.post(
@@ -122,7 +122,7 @@ def test_the_session_form_asks_for_a_month_and_lays_out_one_field_a_line(editor_
     assert 'type="month" name="held_in"' in page
     assert page.count('<div class="field">') == 5
     open_gb341(editor_client)
-    from actions.models import GoverningBodySession
+    from actions.reporting import GoverningBodySession
 
     assert GoverningBodySession.objects.get(code="GB.341").held_in.isoformat() == "2021-03-01"
 
@@ -143,7 +143,7 @@ def test_a_progress_update_is_dated_as_its_session_and_takes_a_link_without_http
         },
     )
     assert response.status_code == 302, response.content.decode()
-    from actions.models import ProgressUpdate
+    from actions.reporting import ProgressUpdate
 
     assert ProgressUpdate.objects.get().evidence_url == "https://itcilo.org/en/courses"
 

@@ -9,29 +9,22 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
+from actions.forms import ProgressUpdateForm, PublishForm, SessionForm, StatusReportForm
+from countries.forms import EngagementForm
 from countries.models import Engagement
 from tests.snapshots import table_rows
 from tests.test_fuzz import FUZZ
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("gb341")]
 
+# Each editing page and the fields of its form, as the form declares them.
 FORMS = {
-    "/actions/6/status/": ["status", "wording", "reason", "note", "version"],
-    "/actions/6/updates/add/": ["date", "narrative", "evidence_url", "session"],
-    "/countries/UG/engagements/add/": [
-        "country",
-        "kind",
-        "government",
-        "workers",
-        "employers",
-        "year",
-        "date",
-        "description",
-        "source_paragraph",
-    ],
-    "engagement-edit": ["country", "kind", "year", "date", "description", "reason", "version"],
-    "/sessions/new/": ["code", "held_in", "period", "document_symbol", "document_title"],
-    "/sessions/GB.341/publish/": ["confirm"],
+    "/actions/6/status/": list(StatusReportForm.base_fields),
+    "/actions/6/updates/add/": list(ProgressUpdateForm.base_fields),
+    "/countries/UG/engagements/add/": list(EngagementForm.base_fields),
+    "engagement-edit": list(EngagementForm.base_fields),
+    "/sessions/new/": list(SessionForm.base_fields),
+    "/sessions/GB.341/publish/": list(PublishForm.base_fields),
 }
 VALUES = (
     st.text(max_size=50)

@@ -12,7 +12,8 @@ import pytest
 from django.conf import settings
 from django.utils.html import escape
 
-from actions.models import ActionItem, Component, KeyFigure, StatusReport
+from actions.models import ActionItem, Component, KeyFigure
+from actions.reporting import StatusReport
 
 LOCALE = Path(settings.BASE_DIR) / "locale"
 

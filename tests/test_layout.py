@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from actions.models import ActionItem, GoverningBodySession, Status, StatusReport
+from actions.models import ActionItem
+from actions.reporting import GoverningBodySession, Status, StatusReport
 
 pytestmark = pytest.mark.django_db
 

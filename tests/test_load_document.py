@@ -9,15 +9,8 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 
-from actions.models import (
-    ActionItem,
-    Component,
-    GoverningBodySession,
-    Paragraph,
-    Status,
-    StatusReport,
-    Unit,
-)
+from actions.models import ActionItem, Component, Paragraph, Unit
+from actions.reporting import GoverningBodySession, Status, StatusReport
 from countries.models import Country, Engagement, Kind, Region
 
 pytestmark = pytest.mark.django_db

@@ -4,7 +4,8 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import IntegrityError, transaction
 
-from actions.models import ActionItem, Component, Plan, StatusReport, Unit
+from actions.models import ActionItem, Component, Plan, Unit
+from actions.reporting import StatusReport
 from countries.models import Country, Engagement, Region
 
 pytestmark = pytest.mark.django_db

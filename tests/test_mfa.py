@@ -19,7 +19,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from accounts.models import SecurityEvent
-from actions.models import StatusReport
+from actions.reporting import StatusReport
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("gb341")]
 

@@ -4,12 +4,8 @@ import datetime
 
 import pytest
 
-from actions.models import (
-    ActionItem,
-    Plan,
-    describe_months,
-    months_between,
-)
+from actions.dates import describe_months, months_between
+from actions.models import ActionItem, Plan
 
 pytestmark = pytest.mark.django_db
 

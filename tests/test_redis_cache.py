@@ -1,6 +1,6 @@
 """Redis as the shared cache (DJANGO_CACHE_URL, ops/cache.py): the page cache works on it, and
-when Redis is down or silent the site serves pages uncached and /healthz says so (README,
-"Page cache")."""
+when Redis is down or silent the site serves pages uncached and /healthz says so
+(docs/operations.md, "Page cache")."""
 
 import logging
 import os

@@ -1,5 +1,5 @@
-"""README, "Backups": the restore procedure works as written, on SQLite and on PostgreSQL, and a
-restore that fails leaves nothing behind."""
+"""docs/operations.md, "Backups": the restore procedure works as written, on SQLite and on
+PostgreSQL, and a restore that fails leaves nothing behind."""
 
 import os
 import subprocess
@@ -21,7 +21,7 @@ BROKEN_RECORD = """\
 
 
 def manage(database_url: str, *command: str) -> subprocess.CompletedProcess:
-    """`python manage.py COMMAND` with DATABASE_URL, as the README's commands run."""
+    """`python manage.py COMMAND` with DATABASE_URL, as the commands of docs/operations.md run."""
     clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL"))}
     env = {
         **clean,

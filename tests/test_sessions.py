@@ -12,8 +12,8 @@ from docx.enum.section import WD_ORIENT
 from docx.oxml.ns import qn
 
 from actions.changes import changes_between, publication_warnings
-from actions.models import (
-    ActionItem,
+from actions.models import ActionItem
+from actions.reporting import (
     GoverningBodySession,
     ProgressUpdate,
     SessionError,

@@ -31,7 +31,7 @@ SPELLINGS = ["viewer", "Viewer", "VIEWER", "viewer ", " vIEWer\t"]
 
 @pytest.fixture
 def behind_proxy(settings):
-    """The README's set-up: one reverse proxy that appends the client's address."""
+    """The set-up of docs/operations.md: one reverse proxy that appends the client's address."""
     settings.PROXY_COUNT = 1
 
 

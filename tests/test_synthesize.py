@@ -6,8 +6,9 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import transaction
 
-from actions.management.commands.synthesize import UN_MEMBERS_CODES
-from actions.models import ActionItem, GoverningBodySession, Plan, StatusReport
+from actions.models import ActionItem, Plan
+from actions.reporting import GoverningBodySession, StatusReport
+from countries.management.commands.synthesize import UN_MEMBERS_CODES
 from countries.models import Country, Engagement
 
 pytestmark = pytest.mark.django_db

@@ -4,7 +4,7 @@ import pytest
 from django.db import DataError, IntegrityError, transaction
 from django.urls import reverse
 
-from actions.models import GoverningBodySession, ProgressUpdate, StatusReport
+from actions.reporting import GoverningBodySession, ProgressUpdate, StatusReport
 from countries.models import Engagement
 from tests.snapshots import table_rows
 

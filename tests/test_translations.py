@@ -112,7 +112,8 @@ def visible(html: str) -> str:
 
 @pytest.mark.django_db
 def test_the_history_is_written_in_the_pages_language(client, editor):
-    from actions.models import ActionItem, GoverningBodySession
+    from actions.models import ActionItem
+    from actions.reporting import GoverningBodySession
 
     item = ActionItem.objects.get(number=1)
     item.due_by = "End of 2020"
@@ -140,7 +141,9 @@ def test_the_history_is_written_in_the_pages_language(client, editor):
 def test_a_carried_over_status_says_so_in_the_pages_language(editor):
     from django.utils import translation
 
-    from actions.models import ActionItem, GoverningBodySession, display_reason
+    from actions.history import display_reason
+    from actions.models import ActionItem
+    from actions.reporting import GoverningBodySession
 
     GoverningBodySession.objects.create(
         code="GB.341", held_in="2021-03-01", period="March 2021"
@@ -175,7 +178,7 @@ def test_session_periods_are_written_in_the_pages_language(client):
 def test_a_sessions_refusal_is_written_in_the_pages_language():
     from django.utils import translation
 
-    from actions.models import GoverningBodySession, SessionError
+    from actions.reporting import GoverningBodySession, SessionError
 
     published = GoverningBodySession.objects.get(code="GB.340")
     with translation.override("fr"), pytest.raises(SessionError) as refusal:

@@ -1,4 +1,9 @@
-"""The roles of the README as groups: Editors (ILO staff who keep the plan current), Viewers."""
+"""The roles of the README as groups: Editors (ILO staff who keep the plan current), Viewers.
+
+ROLES below is a frozen copy of accounts.roles.ROLES as it stood when this migration was written:
+a migration must not import the live list, which may change later. tests/test_roles.py checks
+that the two still agree; when the live list changes, a new migration changes the groups.
+"""
 
 from django.contrib.auth.management import create_permissions
 from django.db import migrations

@@ -2,7 +2,7 @@ from django import template
 from django.utils.html import format_html
 from django.utils.translation import get_language, gettext
 
-from actions.models import LocalText, content_mostly_english
+from actions.content import LocalText, content_mostly_english
 
 register = template.Library()
 

@@ -4,7 +4,7 @@ on the Appendix and the item page where statuses go (issue 16)."""
 import pytest
 from playwright.sync_api import expect
 
-from actions.models import GoverningBodySession
+from actions.reporting import GoverningBodySession
 
 from .conftest import sign_in
 

@@ -8,7 +8,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from actions.models import ActionItem, Status, StatusReport
+from actions.models import ActionItem
+from actions.reporting import Status, StatusReport
 
 from .conftest import PASSWORD, sign_in
 

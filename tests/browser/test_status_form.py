@@ -6,7 +6,7 @@ the page from the start."""
 import pytest
 from playwright.sync_api import expect
 
-from actions.models import Status, StatusReport
+from actions.reporting import Status, StatusReport
 
 from .conftest import PHONE, sign_in
 

@@ -1,5 +1,5 @@
 """After a new key was put first in DJANGO_MFA_ENCRYPTION_KEYS: store every second-factor secret
-encrypted with it, so that the older keys can be removed (README, "Two-factor")."""
+encrypted with it, so that the older keys can be removed (docs/security.md, "Two-factor")."""
 
 from typing import Any
 

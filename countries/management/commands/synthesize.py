@@ -22,15 +22,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection, models, transaction
 from django_countries import countries as country_names
 
-from actions.models import (
-    ActionItem,
-    Component,
-    GoverningBodySession,
-    Paragraph,
-    Plan,
-    Status,
-    StatusReport,
-)
+from actions.models import ActionItem, Component, Paragraph, Plan
+from actions.reporting import GoverningBodySession, Status, StatusReport
 from countries.models import Country, Engagement, Kind, Region
 from ops.pagecache import bump_data_version
 

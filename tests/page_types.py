@@ -44,23 +44,29 @@ def expected_status(name: str) -> int:
     return 404 if name == "404" else 200
 
 
-def prepare_editor(editor_client) -> None:
-    """Open GB.341 for reporting and change item 6's status in it, as an editor does, so that
-    the editing controls and the history of changes are on the pages; confirm the password, as
-    setting up two-factor asks."""
-    response = editor_client.post("/accounts/reauthenticate/", {"password": PASSWORD})
-    assert response.status_code == 302, response.content.decode()
-    response = editor_client.post(
+def open_gb341(client, held_in: str = "2021-03-01") -> None:
+    """An editor opens GB.341 for reporting through `/sessions/new/`, as staff do: the
+    statuses last published are carried over into it as a draft."""
+    response = client.post(
         "/sessions/new/",
         {
             "code": "GB.341",
-            "held_in": "2021-03-15",
+            "held_in": held_in,
             "period": "March 2021",
             "document_symbol": "GB.341/INS/8",
             "document_title": "Update on the United Nations reform",
         },
     )
     assert response.status_code == 302, response.content.decode()
+
+
+def prepare_editor(editor_client) -> None:
+    """Open GB.341 for reporting and change item 6's status in it, as an editor does, so that
+    the editing controls and the history of changes are on the pages; confirm the password, as
+    setting up two-factor asks."""
+    response = editor_client.post("/accounts/reauthenticate/", {"password": PASSWORD})
+    assert response.status_code == 302, response.content.decode()
+    open_gb341(editor_client, held_in="2021-03-15")
     report = StatusReport.objects.get(action_item__number=6, session__code="GB.341")
     response = editor_client.post(
         "/actions/6/status/",

@@ -17,6 +17,8 @@ from django.test import Client
 from actions.models import Paragraph
 from actions.reporting import StatusReport
 
+from .page_types import open_gb341
+
 pytestmark = pytest.mark.django_db
 
 # What the editor writes for GB.341 while it is a draft: none of it may reach a reader.
@@ -109,17 +111,7 @@ def text_of(response) -> str:
 def draft_gb341(client: Client) -> None:
     """An editor opens GB.341, changes item 12's status with a reason, a wording in each
     language and a note, and adds a progress update for it."""
-    response = client.post(
-        "/sessions/new/",
-        {
-            "code": "GB.341",
-            "held_in": "2021-03-01",
-            "period": "March 2021",
-            "document_symbol": "GB.341/INS/8",
-            "document_title": "Update on the United Nations reform",
-        },
-    )
-    assert response.status_code == 302, response.content.decode()
+    open_gb341(client)
     report = StatusReport.objects.get(action_item__number=12, session__code="GB.341")
     response = client.post(
         "/actions/12/status/",

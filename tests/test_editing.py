@@ -305,6 +305,33 @@ def test_the_second_of_two_editors_gets_the_conflict_and_nothing_is_overwritten(
     assert report_6().status == Status.ONGOING
 
 
+def at_the_same_moment(attempts, prepare) -> list[str]:
+    """Each (user, text) of `attempts` saves in a thread of its own, on its own connection, all
+    at once: `prepare(user, text)` reads what the form would have shown and returns the save.
+    What each got, "saved" or "conflict" (`StaleEdit`), sorted."""
+    barrier = threading.Barrier(len(attempts))
+    outcomes: list[str] = []
+
+    def attempt(user, text: str) -> None:
+        try:
+            save = prepare(user, text)
+            barrier.wait()
+            try:
+                save()
+                outcomes.append("saved")
+            except StaleEdit:
+                outcomes.append("conflict")
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=attempt, args=attempt_args) for attempt_args in attempts]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return sorted(outcomes)
+
+
 @pytest.mark.django_db(transaction=True)
 def test_two_concurrent_saves_on_postgresql_exactly_one_wins(editor, second_editor):
     if connection.vendor != "postgresql":
@@ -317,13 +344,10 @@ def test_two_concurrent_saves_on_postgresql_exactly_one_wins(editor, second_edit
     item.report_status(  # the draft report both editors then open, at version 1
         session, status="starting", wording="Starting 2021", reason="", by=editor, seen_version=0
     )
-    barrier = threading.Barrier(2)
-    outcomes: list[str] = []
-
-    def save(user, wording: str) -> None:
-        barrier.wait()
-        try:
-            item.report_status(
+    outcomes = at_the_same_moment(
+        [(editor, "A"), (second_editor, "B")],
+        lambda user, wording: (
+            lambda: item.report_status(
                 session,
                 status="completed",
                 wording=wording,
@@ -331,21 +355,9 @@ def test_two_concurrent_saves_on_postgresql_exactly_one_wins(editor, second_edit
                 by=user,
                 seen_version=1,
             )
-            outcomes.append("saved")
-        except StaleEdit:
-            outcomes.append("conflict")
-        finally:
-            connection.close()
-
-    threads = [
-        threading.Thread(target=save, args=(editor, "A")),
-        threading.Thread(target=save, args=(second_editor, "B")),
-    ]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert sorted(outcomes) == ["conflict", "saved"]
+        ),
+    )
+    assert outcomes == ["conflict", "saved"]
     report = report_6()
     assert report.version == 2
     # The history holds the draft and the one accepted change, nothing of the loser's.
@@ -456,30 +468,14 @@ def test_two_concurrent_engagement_saves_on_postgresql_exactly_one_wins(editor, 
 
     call_command("load_document", verbosity=0)  # transactional tests start empty
     pk = Engagement.objects.get(country__code="AR", kind="cf_design").pk
-    barrier = threading.Barrier(2)
-    outcomes: list[str] = []
 
-    def save(user, description: str) -> None:
+    def edit(user, description: str):
         engagement = Engagement.objects.get(pk=pk)  # both loaded version 1
         engagement.description = description
-        barrier.wait()
-        try:
-            engagement.record(seen_version=1, reason=description, by=user)
-            outcomes.append("saved")
-        except StaleEdit:
-            outcomes.append("conflict")
-        finally:
-            connection.close()
+        return lambda: engagement.record(seen_version=1, reason=description, by=user)
 
-    threads = [
-        threading.Thread(target=save, args=(editor, "A")),
-        threading.Thread(target=save, args=(second_editor, "B")),
-    ]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert sorted(outcomes) == ["conflict", "saved"]
+    outcomes = at_the_same_moment([(editor, "A"), (second_editor, "B")], edit)
+    assert outcomes == ["conflict", "saved"]
     engagement = Engagement.objects.get(pk=pk)
     assert engagement.version == 2
     assert engagement.history.filter(history_change_reason__in=["A", "B"]).count() == 1

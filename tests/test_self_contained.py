@@ -16,7 +16,7 @@ ROOT = Path(settings.BASE_DIR)
 UNTRACKED = {".git", ".venv", "node_modules", "__pycache__", ".pytest_cache", ".ruff_cache"}
 
 # Written in pieces, so that this file does not match its own patterns.
-UP, NAME = re.escape(".."), "shared"
+UP, NAME = re.escape(".."), "sha" + "red"
 REFERENCES = re.compile(
     "|".join(
         [

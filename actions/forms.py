@@ -200,3 +200,73 @@ class PublishForm(forms.Form):
         required=False,
         label=_("Publish despite the warnings above"),
     )
+
+
+class ImportForm(forms.Form):
+    """The Appendix as a file, for `/sessions/<code>/import/`."""
+
+    # An empty file is refused by the import itself, with the same words as other bad files.
+    file = forms.FileField(
+        label=_("File"),
+        allow_empty_file=True,
+        help_text=_(
+            "The Word Appendix (.docx) or the Appendix downloaded as Excel (.xlsx) or CSV, "
+            "at most 5 MB. Nothing is saved until you apply the changes you tick."
+        ),
+        widget=forms.ClearableFileInput(attrs={"accept": ".docx,.xlsx,.csv"}),
+    )
+
+
+class ApplyImportForm(forms.Form):
+    """The rows of an import's preview that the editor ticks, the status of each (the file's,
+    or the editor's choice where the file's wording is not recognised), and one reason."""
+
+    preview = forms.CharField(widget=forms.HiddenInput)
+    reason = forms.CharField(
+        max_length=REASON_MAX_LENGTH,
+        label=_("Reason"),
+        help_text=_("Why these statuses change; kept in each item’s history with the file’s name."),
+    )
+
+    def __init__(self, *args, changes=(), **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.changes = list(changes)
+        self.fields["apply"] = forms.TypedMultipleChoiceField(
+            choices=[(row.number, row.number) for row in self.changes],
+            coerce=int,
+            required=True,
+            error_messages={"required": _("Tick at least one row to apply.")},
+        )
+        for row in self.changes:
+            self.fields[f"status-{row.number}"] = forms.ChoiceField(
+                choices=[("", _("Choose a status")), *Status.choices],
+                required=False,
+                initial=row.status or "",
+            )
+
+    def clean(self) -> dict:
+        data = super().clean()
+        for number in data.get("apply", []):
+            if not data.get(f"status-{number}"):
+                self.add_error(
+                    f"status-{number}",
+                    gettext("Item %(number)s: choose its status, or untick it.")
+                    % {"number": number},
+                )
+        return data
+
+    @property
+    def rows(self) -> list[tuple]:
+        """Each row of the preview's changes with its status field, for the template."""
+        return [(row, self[f"status-{row.number}"]) for row in self.changes]
+
+    @property
+    def ticked(self) -> set[int]:
+        """The rows ticked when the form comes back refused, to show them ticked again."""
+        if not self.is_bound:
+            return set()
+        return {int(n) for n in self.data.getlist("apply") if n.isdigit()}
+
+    def chosen(self) -> dict[int, str]:
+        """Item number → status, for the ticked rows."""
+        return {n: self.cleaned_data[f"status-{n}"] for n in self.cleaned_data["apply"]}

@@ -15,5 +15,6 @@ urlpatterns = [
     path("sessions/<str:code>/", views.session_detail, name="session"),
     path("sessions/<str:code>/changes/", views.session_changes, name="session-changes"),
     path("sessions/<str:code>/appendix.docx", views.session_docx, name="session-docx"),
+    path("sessions/<str:code>/import/", views.import_appendix, name="import-appendix"),
     path("sessions/<str:code>/publish/", views.publish_session, name="publish-session"),
 ]

@@ -3,6 +3,7 @@ from dataclasses import dataclass
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
+from django.core.signing import BadSignature
 from django.db import transaction
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
@@ -11,6 +12,7 @@ from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django_tables2 import RequestConfig
 
 from ops.pagecache import cached_read_page, deferred
@@ -19,7 +21,26 @@ from reform_tracker.exports import EXPORT_FORMATS, export, paginate
 from .changes import changes_between, publication_warnings
 from .docx import appendix_docx
 from .filters import AppendixFilter
-from .forms import ProgressUpdateForm, PublishForm, SessionForm, StatusReportForm
+from .forms import (
+    ApplyImportForm,
+    ImportForm,
+    ProgressUpdateForm,
+    PublishForm,
+    SessionForm,
+    StatusReportForm,
+)
+from .imports import (
+    MAX_UPLOAD_BYTES,
+    Conflict,
+    ImportRefused,
+    Preview,
+    ReadFile,
+    apply,
+    build_preview,
+    read_upload,
+    too_large_message,
+    unsigned,
+)
 from .models import ActionItem, KeyFigure, Plan
 from .readers import is_editor
 from .reporting import (
@@ -481,5 +502,104 @@ def publish_session(request: HttpRequest, code: str) -> HttpResponse:
         request,
         gettext("%(code)s is published: its statuses are now the public record.")
         % {"code": session.code},
+    )
+    return redirect(session)
+
+
+# --- Importing the Appendix --------------------------------------------------------------------
+
+IMPORT_TEMPLATE = "actions/session_import.html"
+# Room for the form's other fields around the file in a multipart body.
+FORM_OVERHEAD_BYTES = 64 * 1024
+
+
+# CSRF is checked by `import_into_session`, once the size is known: the middleware would read
+# (and spool to disk) a body of any size to find the token.
+@csrf_exempt
+@login_required
+@permission_required("actions.change_statusreport", raise_exception=True)
+def import_appendix(request: HttpRequest, code: str) -> HttpResponse:
+    """Upload the Appendix as Word, Excel or CSV, see what it would change, apply the rows
+    ticked (see actions/imports.py)."""
+    if int(request.META.get("CONTENT_LENGTH") or 0) > MAX_UPLOAD_BYTES + FORM_OVERHEAD_BYTES:
+        session = get_object_or_404(GoverningBodySession, code=code)
+        context = {"session": session, "form": ImportForm(), "errors": [too_large_message()]}
+        return render(request, IMPORT_TEMPLATE, context, status=413)
+    return import_into_session(request, code)
+
+
+@csrf_protect
+def import_into_session(request: HttpRequest, code: str) -> HttpResponse:
+    session = get_object_or_404(GoverningBodySession, code=code)
+    context = {"session": session, "form": ImportForm()}
+    if session != GoverningBodySession.objects.reporting():
+        error = gettext(
+            "%(code)s is %(state)s: the Appendix can be imported only into the session open "
+            "for reporting."
+        ) % {"code": session.code, "state": session.state_label.lower()}
+        return render(request, IMPORT_TEMPLATE, {**context, "errors": [error]}, status=409)
+    if request.method != "POST":
+        return render(request, IMPORT_TEMPLATE, context)
+    plan = current_plan()
+    if "preview" in request.POST:
+        return apply_import(request, session, plan)
+    form = ImportForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return render(request, IMPORT_TEMPLATE, {**context, "form": form}, status=422)
+    upload = form.cleaned_data["file"]
+    # The name as the editor's computer gave it, without any folder; shown escaped.
+    name = upload.name.replace("\\", "/").rsplit("/", 1)[-1][-120:]
+    try:
+        preview = build_preview(session, plan, name, read_upload(name, upload.read()))
+    except ImportRefused as refusal:
+        context = {**context, "name": name, "errors": refusal.messages}
+        return render(request, IMPORT_TEMPLATE, context, status=refusal.status)
+    return render_preview(request, preview)
+
+
+def render_preview(
+    request: HttpRequest,
+    preview: Preview,
+    form: ApplyImportForm | None = None,
+    status: int = 200,
+    **extra,
+) -> HttpResponse:
+    form = form or ApplyImportForm(initial={"preview": preview.signed()}, changes=preview.changes)
+    context = {"session": preview.session, "preview": preview, "apply_form": form, **extra}
+    return render(request, IMPORT_TEMPLATE, {"form": ImportForm(), **context}, status=status)
+
+
+def apply_import(request: HttpRequest, session: GoverningBodySession, plan) -> HttpResponse:
+    try:
+        preview = unsigned(session, plan, request.POST["preview"])
+    except (BadSignature, ImportRefused, ValueError, KeyError, TypeError):
+        error = gettext("The preview has expired or was altered: upload the file again.")
+        context = {"session": session, "form": ImportForm(), "errors": [error]}
+        return render(request, IMPORT_TEMPLATE, context, status=400)
+    form = ApplyImportForm(request.POST, changes=preview.changes)
+    if not form.is_valid():
+        return render_preview(request, preview, form, status=422)
+    try:
+        applied = apply(preview, form.chosen(), form.cleaned_data["reason"], request.user)
+    except ImportRefused as refusal:
+        return render_preview(request, preview, form, status=422, errors=refusal.messages)
+    except Conflict as conflict:
+        # Offered again, compared with what is saved now.
+        fresh = build_preview(
+            session,
+            plan,
+            preview.name,
+            ReadFile(preview.language, [r.source for r in preview.rows]),
+        )
+        numbers = ", ".join(str(row.number) for row in conflict.rows)
+        error = gettext(
+            "Someone else saved item %(numbers)s since the preview was made: nothing was "
+            "applied. Here is the preview again, compared with what is saved now."
+        ) % {"numbers": numbers}
+        return render_preview(request, fresh, status=409, errors=[error])
+    messages.success(
+        request,
+        gettext("%(count)s statuses imported from “%(name)s” into %(code)s.")
+        % {"count": len(applied), "name": preview.name, "code": session.code},
     )
     return redirect(session)

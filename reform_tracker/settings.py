@@ -112,6 +112,13 @@ MIDDLEWARE = [
 # default column holds 100).
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 
+# Uploads: only the Appendix import takes a file, at most 5 MB (actions/imports.py, which refuses
+# a larger body before reading it). Up to this size a file stays in memory, never written to disk;
+# form fields without files (the import's signed preview included) stay under Django's 2.5 MB.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 6 * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2621440
+DATA_UPLOAD_MAX_NUMBER_FILES = 1
+
 ROOT_URLCONF = "reform_tracker.urls"
 
 TEMPLATES = [

@@ -1,0 +1,507 @@
+"""Importing the Appendix from Word, Excel or CSV into the open session: a preview row by row,
+then the ticked rows applied in one go; every bad file refused with its reason, nothing changed."""
+
+import csv
+import io
+import re
+import zipfile
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from docx import Document
+from openpyxl import Workbook, load_workbook
+
+from actions.reporting import GoverningBodySession, StatusReport
+
+from .page_types import open_gb341
+
+pytestmark = pytest.mark.django_db
+
+URL = "/sessions/GB.341/import/"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+@pytest.fixture
+def draft(editor_client) -> GoverningBodySession:
+    open_gb341(editor_client)
+    return GoverningBodySession.objects.get(code="GB.341")
+
+
+def snapshot() -> list[tuple]:
+    """Everything an import could write: every report of every session, with its version."""
+    return list(
+        StatusReport.objects.order_by("pk").values_list(
+            "pk", "status", "wording", "wording_fr", "wording_es", "version"
+        )
+    ) + [("history", StatusReport.history.count())]
+
+
+def upload(client, name: str, content: bytes, url: str = URL):
+    return client.post(url, {"file": SimpleUploadedFile(name, content)})
+
+
+def page_text(response) -> str:
+    html = response.content.decode()
+    main = html.split("<main", 1)[-1]
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", main))
+
+
+def token(response) -> str:
+    return re.search(r'name="preview" value="([^"]+)"', response.content.decode()).group(1)
+
+
+def change_rows(response) -> list[int]:
+    """The item numbers that the preview offers to apply."""
+    return [int(n) for n in re.findall(r'name="apply" value="(\d+)"', response.content.decode())]
+
+
+def word_appendix(client, language: str = "") -> Document:
+    prefix = f"/{language}" if language else ""
+    response = client.get(f"{prefix}/sessions/GB.341/appendix.docx")
+    assert response.status_code == 200
+    return Document(io.BytesIO(response.content))
+
+
+def saved(document: Document) -> bytes:
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def item_row(document: Document, number: int):
+    table = document.tables[0]
+    return next(row for row in table.rows if row.cells[0].text.startswith(f"{number}. "))
+
+
+def set_cell(cell, text: str) -> None:
+    cell.text = text
+
+
+def exported(client, fmt: str) -> bytes:
+    response = client.get(f"/appendix/?_export={fmt}")
+    assert response.status_code == 200
+    return response.content
+
+
+def test_the_word_round_trip_previews_exactly_the_three_edits_and_applies_them(
+    editor_client, draft
+):
+    document = word_appendix(editor_client)
+    set_cell(item_row(document, 3).cells[2], "Ongoing")  # was Completed
+    set_cell(item_row(document, 7).cells[2], "Completed")  # was Starting 2020
+    set_cell(item_row(document, 9).cells[2], "Ongoing, with two pilots")  # a new wording
+    before = snapshot()
+
+    response = upload(editor_client, "GB341-appendix-ACTRAV.docx", saved(document))
+
+    assert response.status_code == 200, page_text(response)
+    assert change_rows(response) == [3, 7, 9]
+    text = page_text(response)
+    assert "12 rows read: 3 to change, 9 unchanged, 0 that cannot be read." in text
+    assert snapshot() == before  # nothing written on upload
+
+    response = editor_client.post(
+        URL,
+        {
+            "preview": token(response),
+            "apply": ["3", "7", "9"],
+            "status-3": "ongoing",
+            "status-7": "completed",
+            "status-9": "ongoing",
+            "reason": "ACTRAV's return",
+        },
+    )
+    assert response.status_code == 302, page_text(response)
+    reports = {
+        r.action_item.number: r
+        for r in StatusReport.objects.filter(session=draft).select_related("action_item")
+    }
+    assert (reports[3].status, reports[3].wording) == ("ongoing", "Ongoing")
+    assert (reports[7].status, reports[7].wording) == ("completed", "Completed")
+    assert (reports[9].status, reports[9].wording) == ("ongoing", "Ongoing, with two pilots")
+    reason = reports[3].history.latest().history_change_reason
+    assert reason == "Imported from GB341-appendix-ACTRAV.docx: ACTRAV's return"
+
+    # Published, the public Appendix shows them, and the item's history names the file.
+    assert editor_client.post("/sessions/GB.341/publish/", {"confirm": "on"}).status_code == 302
+    reader = Client()
+    public = page_text(reader.get("/sessions/GB.341/"))
+    assert "7. " in public and "Ongoing, with two pilots" in public
+    appendix = reader.get("/appendix/?_export=csv").content.decode()
+    lines = {row[1]: row[4] for row in csv.reader(io.StringIO(appendix))}
+    assert (lines["3"], lines["7"], lines["9"]) == (
+        "Ongoing",
+        "Completed",
+        "Ongoing, with two pilots",
+    )
+    assert "Imported from GB341-appendix-ACTRAV.docx" in page_text(editor_client.get("/actions/7/"))
+
+
+def test_importing_the_same_file_twice_changes_nothing_the_second_time(editor_client, draft):
+    document = word_appendix(editor_client)
+    set_cell(item_row(document, 3).cells[2], "Ongoing")
+    content = saved(document)
+    response = upload(editor_client, "a.docx", content)
+    editor_client.post(
+        URL,
+        {"preview": token(response), "apply": ["3"], "status-3": "ongoing", "reason": "Back"},
+    )
+    before = snapshot()
+
+    response = upload(editor_client, "a.docx", content)
+
+    assert change_rows(response) == []
+    assert "No changes" in page_text(response)
+    assert snapshot() == before
+
+
+@pytest.mark.parametrize("fmt", ["docx", "xlsx", "csv"])
+def test_an_export_imported_unchanged_is_no_changes(editor_client, draft, fmt):
+    content = saved(word_appendix(editor_client)) if fmt == "docx" else exported(editor_client, fmt)
+    response = upload(editor_client, f"appendix.{fmt}", content)
+    assert response.status_code == 200, page_text(response)
+    assert change_rows(response) == []
+    assert "No changes" in page_text(response)
+    assert "12 rows read: 0 to change, 12 unchanged" in page_text(response)
+
+
+def test_the_french_exports_read_back_too(editor_client, draft):
+    for name, content in [
+        ("annexe.docx", saved(word_appendix(editor_client, "fr"))),
+        ("annexe.csv", editor_client.get("/fr/appendix/?_export=csv").content),
+    ]:
+        response = upload(editor_client, name, content)
+        assert response.status_code == 200, page_text(response)
+        assert change_rows(response) == [], name
+
+
+def test_an_excel_round_trip_and_the_status_vocabulary_forgiven(editor_client, draft):
+    workbook = load_workbook(io.BytesIO(exported(editor_client, "xlsx")))
+    sheet = workbook.active
+    rows = {row[1].value: row for row in sheet.iter_rows(min_row=2)}
+    rows[1][4].value = "  completed /  ONGOING "  # already Completed/ongoing: case and spacing
+    rows[2][4].value = "en cours"  # French, the same status, another wording
+    rows[4][4].value = "Stalled"  # not in the vocabulary
+    rows[6][4].value = "Starting 2021 following the pilots"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+
+    response = upload(editor_client, "appendix.xlsx", buffer.getvalue())
+
+    assert change_rows(response) == [2, 4, 6]
+    html = response.content.decode()
+    assert "Not a status of the vocabulary: choose one." in page_text(response)
+    assert re.search(r'<option value="starting" selected>', html.split('name="status-6"')[1])
+    assert re.search(r'<option value="" selected>', html.split('name="status-4"')[1])
+    # Ticked without a status chosen: refused, nothing applied.
+    before = snapshot()
+    response = editor_client.post(
+        URL,
+        {
+            "preview": token(response),
+            "apply": ["4", "6"],
+            "status-6": "starting",
+            "reason": "R",
+        },  # fmt: skip
+    )
+    assert response.status_code == 422
+    assert "Item 4: choose its status, or untick it." in page_text(response)
+    assert snapshot() == before
+    response = editor_client.post(
+        URL,
+        {
+            "preview": token(response),
+            "apply": ["4", "6"],
+            "status-4": "not_started",
+            "status-6": "starting",
+            "reason": "R",
+        },  # fmt: skip
+    )
+    assert response.status_code == 302
+    report = StatusReport.objects.get(session=draft, action_item__number=6)
+    assert (report.status, report.wording) == ("starting", "Starting 2021 following the pilots")
+    report = StatusReport.objects.get(session=draft, action_item__number=4)
+    assert (report.status, report.wording) == ("not_started", "Stalled")
+
+
+def test_a_french_word_file_s_statuses_are_recognised(editor_client, draft):
+    document = word_appendix(editor_client, "fr")
+    set_cell(item_row(document, 3).cells[2], "En cours")
+    set_cell(item_row(document, 5).cells[2], "Achevée")
+    set_cell(item_row(document, 8).cells[2], "NON COMMENCÉE")
+    response = upload(editor_client, "annexe-fr.docx", saved(document))
+    assert change_rows(response) == [3, 5, 8]
+    html = response.content.decode()
+    for number, status in [(3, "ongoing"), (5, "completed"), (8, "not_started")]:
+        select = html.split(f'name="status-{number}"')[1].split("</select>")[0]
+        assert f'<option value="{status}" selected>' in select
+    response = editor_client.post(
+        URL,
+        {"preview": token(response), "apply": ["5"], "status-5": "completed", "reason": "Fini"},
+    )
+    assert response.status_code == 302
+    report = StatusReport.objects.get(session=draft, action_item__number=5)
+    # The French wording is the file's; the English follows the new status.
+    assert (report.status, report.wording_fr, report.wording) == (
+        "completed",
+        "Achevée",
+        "Completed",
+    )
+
+
+def test_a_governing_body_appendix_with_its_own_layout_is_read(editor_client, draft):
+    """As GB.340/INS/6 prints it: the title, a header, component headings across the table, the
+    header repeated on a second table, and "Starting 2020 following …" as a status."""
+    document = Document()
+    document.add_paragraph("Appendix")
+    document.add_paragraph("Status of the Office Plan of Action 2019–20 …")
+    first = document.add_table(rows=0, cols=3)
+    second = document.add_table(rows=0, cols=3)
+    current = {
+        r.action_item.number: r
+        for r in StatusReport.objects.filter(session=draft).select_related("action_item__component")
+    }
+    for table, numbers in [(first, range(1, 7)), (second, range(7, 13))]:
+        header = table.add_row().cells
+        for cell, text in zip(header, ["Action item", "Due by", "Status"], strict=True):
+            cell.text = text
+        component = None
+        for number in numbers:
+            report = current[number]
+            item = report.action_item
+            if item.component.number != component:
+                component = item.component.number
+                row = table.add_row().cells
+                row[0].merge(row[2]).text = f"Component {component}: {item.component.title}"
+            cells = table.add_row().cells
+            cells[0].text = f"{number}.\t{item.text}"
+            cells[1].text = item.due_by
+            cells[2].text = report.wording
+    response = upload(editor_client, "GB340-INS-6.docx", saved(document))
+    assert response.status_code == 200, page_text(response)
+    assert change_rows(response) == []
+    assert StatusReport.objects.get(session=draft, action_item__number=11).wording.startswith(
+        "Starting 2020 following"
+    )
+
+
+def test_due_by_and_text_differences_are_flagged_never_applied(editor_client, draft):
+    document = word_appendix(editor_client)
+    row = item_row(document, 2)
+    set_cell(row.cells[1], "By end 2022")
+    set_cell(row.cells[0], "2. A shorter text")
+    set_cell(row.cells[2], "Completed")
+    response = upload(editor_client, "a.docx", saved(document))
+    text = page_text(response)
+    assert "Differences to decide" in text
+    assert "the file’s Due by is “By end 2022”, the plan’s “2019–20”" in text
+    assert change_rows(response) == [2]
+    editor_client.post(
+        URL, {"preview": token(response), "apply": ["2"], "status-2": "completed", "reason": "R"}
+    )
+    item = draft.status_reports.get(action_item__number=2).action_item
+    assert item.due_by == "2019–20" and item.text.startswith("Continued targeted")
+
+
+def test_someone_else_s_save_between_preview_and_apply_refuses_all_and_offers_it_again(
+    editor_client, draft, second_editor
+):
+    document = word_appendix(editor_client)
+    set_cell(item_row(document, 3).cells[2], "Ongoing")
+    set_cell(item_row(document, 4).cells[2], "Completed")
+    response = upload(editor_client, "a.docx", saved(document))
+    preview = token(response)
+    # A colleague saves item 4 in between.
+    client = Client()
+    client.force_login(second_editor)
+    report = StatusReport.objects.get(session=draft, action_item__number=4)
+    saved_by_other = client.post(
+        "/actions/4/status/",
+        {"status": "completed", "wording": "Done", "reason": "Met", "version": report.version},
+    )
+    assert saved_by_other.status_code == 302
+    before = snapshot()
+
+    response = editor_client.post(
+        URL,
+        {
+            "preview": preview,
+            "apply": ["3", "4"],
+            "status-3": "ongoing",
+            "status-4": "completed",
+            "reason": "R",
+        },  # fmt: skip
+    )
+
+    assert response.status_code == 409
+    assert "Someone else saved item 4 since the preview was made: nothing was applied." in (
+        page_text(response)
+    )
+    assert snapshot() == before
+    # Offered again against what is saved now: item 4 now reads "Done" there.
+    assert change_rows(response) == [3, 4]
+    assert "Done" in page_text(response)
+    response = editor_client.post(
+        URL,
+        {"preview": token(response), "apply": ["3"], "status-3": "ongoing", "reason": "R"},
+    )
+    assert response.status_code == 302
+
+
+def test_an_altered_preview_is_refused(editor_client, draft):
+    document = word_appendix(editor_client)
+    set_cell(item_row(document, 3).cells[2], "Ongoing")
+    response = upload(editor_client, "a.docx", saved(document))
+    before = snapshot()
+    response = editor_client.post(
+        URL,
+        {
+            "preview": token(response) + "x",
+            "apply": ["3"],
+            "status-3": "ongoing",
+            "reason": "R",
+        },  # fmt: skip
+    )
+    assert response.status_code == 400
+    assert "The preview has expired or was altered" in page_text(response)
+    assert snapshot() == before
+
+
+def zipped(parts: dict[str, bytes], compression=zipfile.ZIP_DEFLATED) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression) as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+    return buffer.getvalue()
+
+
+def docx_with(extra: dict[str, bytes], content_type: str | None = None) -> bytes:
+    """The tracker's Word Appendix with parts added or replaced."""
+    source = zipfile.ZipFile(io.BytesIO(saved(Document())))
+    parts = {name: source.read(name) for name in source.namelist()}
+    if content_type:
+        parts["[Content_Types].xml"] = parts["[Content_Types].xml"].replace(
+            b"application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml",
+            content_type.encode(),
+        )
+    return zipped({**parts, **extra})
+
+
+def bad_files(client) -> list[tuple[str, str, bytes, int, str]]:
+    """(case, file name, content, status, message) for each kind of bad file."""
+    appendix_csv = exported(client, "csv").decode()
+    lines = appendix_csv.splitlines()
+    workbook = Workbook()
+    workbook.active.append(["Component", "No.", "Action item", "Due by"])
+    workbook.active.append(["Component 1", 1, "Text", "2019"])
+    missing_column = io.BytesIO()
+    workbook.save(missing_column)
+    bomb = docx_with({"word/bomb.xml": b"\0" * (60 * 1024 * 1024)})
+    return [
+        ("renamed PDF", "appendix.docx", b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj", 415,
+         "The file is a PDF file renamed, not a Word, Excel or CSV file."),
+        ("image", "appendix.png", b"\x89PNG\r\n\x1a\n" + b"\0" * 100, 415,
+         "Choose a Word (.docx), Excel (.xlsx) or CSV (.csv) file."),
+        ("image as CSV", "appendix.csv", b"\x89PNG\r\n\x1a\n" + b"\0" * 100, 415,
+         "The file is a PNG file renamed"),
+        ("corrupt", "appendix.docx", b"PK\x03\x04" + b"\x13" * 300, 422,
+         "The file is damaged or is not a Word file: it cannot be read."),
+        ("truncated", "appendix.docx", saved(word_appendix(client))[:4000], 422,
+         "The file is damaged or is not a Word file"),
+        ("encrypted", "appendix.docx", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600, 415,
+         "The file is password-protected"),
+        ("macros by name", "appendix.docm", saved(word_appendix(client)), 415,
+         "The file can contain macros"),
+        ("macros inside", "appendix.docx",
+         docx_with({"word/vbaProject.bin": b"\0" * 10},
+                   "application/vnd.ms-word.document.macroEnabled.main+xml"), 415,
+         "The file can contain macros"),
+        ("over 5 MB", "appendix.csv", lines[0].encode() + b"\r\n" + b"x" * (5 * 1024 * 1024 + 1),
+         413, "The file is larger than 5 MB"),
+        ("zip bomb", "appendix.docx", bomb, 413, "The file unpacks to more than 50 MB"),
+        ("extra column", "appendix.csv",
+         "\r\n".join([lines[0] + ",Owner", *(line + ",ACTRAV" for line in lines[1:])]).encode(),
+         422, "the header is “Component, No., Action item, Due by, Status, Owner”"),
+        ("missing column", "appendix.xlsx", missing_column.getvalue(), 422,
+         "the header is “Component, No., Action item, Due by”"),
+        ("short row", "appendix.csv",
+         "\r\n".join([lines[0], lines[1], "Component 1,2,Text"]).encode(), 422,
+         "Row 3 has 3 columns; the table’s header has 5"),
+        ("duplicate number", "appendix.csv",
+         "\r\n".join([lines[0], lines[1], lines[2], lines[1]]).encode(), 422,
+         "Row 4: item 1 is also on row 2."),
+        ("unknown number", "appendix.csv",
+         "\r\n".join([lines[0], lines[1], lines[2].replace(",2,", ",99,", 1)]).encode(), 422,
+         "Row 3: the plan has no item 99."),
+        ("another plan", "appendix.csv",
+         "\r\n".join([lines[0], "Component 1: Better harvests,1,Seeds,2019,Ongoing"]).encode(),
+         422, "Row 2: “Component 1: Better harvests” is not a component of the plan"),
+        ("empty", "appendix.csv", b"", 422, "The file is empty."),
+        ("header only", "appendix.csv", lines[0].encode(), 422, "has no rows of action items"),
+        ("no table", "appendix.docx", saved(Document()), 422, "The file has no Appendix table"),
+    ]  # fmt: skip
+
+
+def test_each_bad_file_is_refused_with_its_reason_and_nothing_changes(editor_client, draft):
+    before = snapshot()
+    for case, name, content, status, message in bad_files(editor_client):
+        response = upload(editor_client, name, content)
+        assert response.status_code == status, (case, page_text(response)[:600])
+        assert message in page_text(response), (case, page_text(response)[:600])
+        assert f"“{name}” was not imported; nothing was changed" in page_text(response), case
+    assert snapshot() == before
+
+
+def test_a_body_over_the_limit_is_refused_before_it_is_read(editor_client, draft):
+    response = editor_client.generic(
+        "POST", URL, b"x" * 10, CONTENT_TYPE="multipart/form-data; boundary=x",
+        CONTENT_LENGTH=str(6 * 1024 * 1024),
+    )  # fmt: skip
+    assert response.status_code == 413
+    assert "The file is larger than 5 MB" in page_text(response)
+
+
+def test_the_file_s_name_is_escaped(editor_client, draft):
+    name = '<img src=x onerror="alert(1)">.docx'
+    response = upload(editor_client, name, b"%PDF-1.4")
+    html = response.content.decode()
+    assert "<img src=x" not in html
+    assert "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;.docx" in html
+    document = word_appendix(editor_client)
+    set_cell(item_row(document, 3).cells[2], "<b>Ongoing</b>")
+    response = upload(editor_client, name, saved(document))
+    assert "<b>Ongoing</b>" not in response.content.decode()
+    assert "<img src=x" not in response.content.decode()
+
+
+def test_only_the_open_draft_takes_an_import(editor_client, draft, editor):
+    content = exported(editor_client, "csv")
+    before = snapshot()
+    for code in ["GB.340", "GB.338"]:  # published, cancelled
+        response = upload(editor_client, "a.csv", content, f"/sessions/{code}/import/")
+        assert response.status_code == 409
+        assert "can be imported only into the session open for reporting" in page_text(response)
+        assert editor_client.get(f"/sessions/{code}/import/").status_code == 409
+    assert snapshot() == before
+
+
+def test_only_editors_import(viewer, draft):
+    client = Client()
+    assert client.get(URL).status_code == 302  # to sign in
+    client.force_login(viewer)
+    before = snapshot()
+    assert upload(client, "a.csv", b"x").status_code == 403
+    assert snapshot() == before
+
+
+def test_the_session_page_links_editors_to_the_import(editor_client, draft):
+    assert URL in editor_client.get("/sessions/GB.341/").content.decode()
+    assert "/import/" not in editor_client.get("/sessions/GB.340/").content.decode()
+    assert "/import/" not in Client().get("/sessions/GB.340/").content.decode()
+
+
+def test_the_import_page_speaks_french(editor_client, draft):
+    response = editor_client.get("/fr" + URL)
+    assert response.status_code == 200
+    assert "Importer l’annexe dans GB.341" in response.content.decode()

@@ -599,7 +599,7 @@ def apply_import(request: HttpRequest, session: GoverningBodySession, plan) -> H
         return render_preview(request, fresh, status=409, errors=[error])
     messages.success(
         request,
-        gettext("%(count)s statuses imported from “%(name)s” into %(code)s.")
+        gettext("Statuses imported from “%(name)s” into %(code)s: %(count)s.")
         % {"count": len(applied), "name": preview.name, "code": session.code},
     )
     return redirect(session)

@@ -15,6 +15,7 @@ from openpyxl import Workbook, load_workbook
 from actions.reporting import GoverningBodySession, StatusReport
 
 from .page_types import open_gb341
+from .test_valid_html import html_errors
 
 pytestmark = pytest.mark.django_db
 
@@ -505,3 +506,27 @@ def test_the_import_page_speaks_french(editor_client, draft):
     response = editor_client.get("/fr" + URL)
     assert response.status_code == 200
     assert "Importer l’annexe dans GB.341" in response.content.decode()
+
+
+def test_the_preview_and_the_refusals_are_valid_html(editor_client, draft, tmp_path):
+    """The import's GET page is in tests/page_types.py; its answers to a POST are checked here:
+    a preview with every kind of row, a refused apply, a refused file."""
+    document = word_appendix(editor_client)
+    set_cell(item_row(document, 3).cells[2], "Ongoing")
+    set_cell(item_row(document, 4).cells[2], "Stalled")
+    set_cell(item_row(document, 5).cells[0], "5a. Text")
+    set_cell(item_row(document, 6).cells[1], "By end 2030")
+    preview = upload(editor_client, "a <b>.docx", saved(document))
+    refused_apply = editor_client.post(URL, {"preview": token(preview), "apply": ["4"]})
+    refused_file = upload(editor_client, "a.pdf", b"%PDF")
+    no_changes = upload(editor_client, "a.csv", exported(editor_client, "csv"))
+    files = []
+    for name, response in [("preview", preview), ("refused-apply", refused_apply),
+                           ("refused-file", refused_file), ("no-changes", no_changes)]:  # fmt: skip
+        file = tmp_path / f"import-{name}.html"
+        file.write_bytes(response.content)
+        files.append(file)
+    assert "Rows that cannot be read" in page_text(preview)
+    assert "Differences to decide" in page_text(preview)
+    errors = html_errors(files)
+    assert not errors, "Invalid HTML:\n" + "\n".join(errors)

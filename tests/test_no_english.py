@@ -79,7 +79,8 @@ PUBLIC = ["/", "/appendix/", "/actions/1/", "/actions/3/", "/sessions/", "/sessi
           "/sessions/GB.340/changes/", "/countries/", "/countries/UZ/", "/countries/matrix/",
           "/accounts/login/"]  # fmt: skip
 EDITORS = ["/actions/1/status/", "/actions/1/updates/add/", "/sessions/new/",
-           "/sessions/GB.341/publish/", "/countries/UZ/engagements/add/"]  # fmt: skip
+           "/sessions/GB.341/publish/", "/countries/UZ/engagements/add/",
+           "/sessions/GB.341/import/"]  # fmt: skip
 
 
 @pytest.mark.django_db

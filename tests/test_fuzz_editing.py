@@ -9,7 +9,13 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
-from actions.forms import ProgressUpdateForm, PublishForm, SessionForm, StatusReportForm
+from actions.forms import (
+    ApplyImportForm,
+    ProgressUpdateForm,
+    PublishForm,
+    SessionForm,
+    StatusReportForm,
+)
 from countries.forms import EngagementForm
 from countries.models import Engagement
 from tests.snapshots import table_rows
@@ -25,6 +31,8 @@ FORMS = {
     "engagement-edit": list(EngagementForm.base_fields),
     "/sessions/new/": list(SessionForm.base_fields),
     "/sessions/GB.341/publish/": list(PublishForm.base_fields),
+    # The upload's field, then the apply step's (its ticks and statuses are per row).
+    "/sessions/GB.341/import/": ["file", *ApplyImportForm.base_fields, "apply", "status-3"],
 }
 VALUES = (
     st.text(max_size=50)

@@ -487,6 +487,13 @@ def test_only_the_open_draft_takes_an_import(editor_client, draft, editor):
     assert snapshot() == before
 
 
+def test_an_upload_without_the_csrf_token_is_refused(editor, draft):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(editor)
+    response = upload(client, "a.csv", b"Component,No.,Action item,Due by,Status")
+    assert response.status_code == 403
+
+
 def test_only_editors_import(viewer, draft):
     client = Client()
     assert client.get(URL).status_code == 302  # to sign in

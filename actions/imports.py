@@ -15,6 +15,7 @@ import re
 import unicodedata
 import zipfile
 from dataclasses import dataclass, field
+from difflib import SequenceMatcher
 
 from defusedxml import ElementTree
 from django.core import signing
@@ -283,17 +284,18 @@ def check_columns(row: int, cells: list[str], header: list[str]) -> None:
         )
 
 
-def read_tabular(lines: list[list[object]]) -> ReadFile:
+def read_tabular(lines: list[list[object]], padded: bool = False) -> ReadFile:
     """Rows in the export's layout: `Component,No.,Action item,Due by,Status`, in any of the
-    three languages, then one line per item."""
+    three languages, then one line per item. `padded`: a worksheet's lines, whose empty cells at
+    either end are not columns (a CSV line says how many cells it has)."""
     headers = export_headers()
     lines = [[cell_text(value) for value in line] for line in lines]
-    # Trailing empty cells are how spreadsheets pad a line, not columns.
-    lines = [line[: max((i + 1 for i, v in enumerate(line) if v), default=0)] for line in lines]
-    start = next((i for i, line in enumerate(lines) if line), None)
+    start = next((i for i, line in enumerate(lines) if any(line)), None)
     if start is None:
         raise ImportRefused(gettext("The file is empty."))
     header = lines[start]
+    while not header[-1]:
+        header.pop()
     language = header_language(header, headers)
     if language is None:
         raise ImportRefused(
@@ -308,11 +310,16 @@ def read_tabular(lines: list[list[object]]) -> ReadFile:
             }  # fmt: skip
         )
     read = ReadFile(language, [])
+    width = len(header)
     for index, line in enumerate(lines[start + 1 :], start=start + 2):
-        if not line:
+        if not any(line):
             continue
-        check_columns(index, line + [""] * (len(header) == len(line) + 1), header)
-        component, number, text, due_by, status = (line + [""])[:5]
+        if padded:
+            line = line + [""] * (width - len(line))
+        while len(line) > width and not line[-1]:
+            line.pop()
+        check_columns(index, line, header)
+        component, number, text, due_by, status = line
         read.headings.append((index, component))
         read.rows.append(table_row(index, number, text, due_by, status))
         if len(read.rows) > MAX_ROWS:
@@ -360,7 +367,7 @@ def read_xlsx(data: bytes) -> ReadFile:
             gettext("The file is damaged or is not a %(what)s file: it cannot be read.")
             % {"what": "Excel"}
         ) from None
-    return read_tabular(lines)
+    return read_tabular(lines, padded=True)
 
 
 def word_headers() -> dict[str, list[str]]:
@@ -455,10 +462,6 @@ class PreviewRow:
         return self.source.number
 
     @property
-    def status_label(self) -> str:
-        return Status(self.status).label if self.status else ""
-
-    @property
     def status_now_label(self) -> str:
         return Status(self.status_now).label if self.status_now else ""
 
@@ -542,7 +545,7 @@ def other_plan_problems(read: ReadFile, plan: Plan) -> list[str]:
                 known.add(normalized(component.title))
     problems = []
     for row, heading in read.headings:
-        if heading and normalized(heading) not in known:
+        if heading and not resembles(normalized(heading), known):
             problems.append(
                 gettext(
                     "Row %(row)s: “%(heading)s” is not a component of the plan “%(plan)s”: "
@@ -551,6 +554,11 @@ def other_plan_problems(read: ReadFile, plan: Plan) -> list[str]:
                 % {"row": row, "heading": heading[:200], "plan": plan.title}
             )
     return problems[:1] if problems else []
+
+
+def resembles(text: str, known: set[str]) -> bool:
+    """The same heading, give or take a typo or a word (a Governing Body paper's copy-editing)."""
+    return text in known or any(SequenceMatcher(None, text, k).ratio() >= 0.9 for k in known)
 
 
 def build_preview(

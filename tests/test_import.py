@@ -167,6 +167,28 @@ def test_an_export_imported_unchanged_is_no_changes(editor_client, draft, fmt):
     assert "12 rows read: 0 to change, 12 unchanged" in page_text(response)
 
 
+def test_the_word_appendix_with_its_change_since_column_reads_back_unchanged(editor_client, draft):
+    response = editor_client.get("/sessions/GB.341/appendix.docx?since=GB.340")
+    assert len(Document(io.BytesIO(response.content)).tables[0].columns) == 4
+    response = upload(editor_client, "since.docx", response.content)
+    assert response.status_code == 200, page_text(response)
+    assert change_rows(response) == []
+
+
+def test_a_row_without_a_status_is_shown_as_unreadable_and_the_rest_still_applies(
+    editor_client, draft
+):
+    lines = exported(editor_client, "csv").decode().splitlines()
+    lines[1] = lines[1].rsplit(",", 1)[0] + ","  # item 1's status left empty
+    lines[2] = lines[2].rsplit(",", 1)[0] + ",Completed"
+    response = upload(editor_client, "a.csv", "\r\n".join(lines).encode())
+    assert response.status_code == 200, page_text(response)
+    assert "Row 2 (item 1): No status given: an import does not remove the item’s status." in (
+        page_text(response)
+    )
+    assert change_rows(response) == [2]
+
+
 def test_the_french_exports_read_back_too(editor_client, draft):
     for name, content in [
         ("annexe.docx", saved(word_appendix(editor_client, "fr"))),

@@ -543,22 +543,30 @@ def other_plan_problems(read: ReadFile, plan: Plan) -> list[str]:
                     )
                 )
                 known.add(normalized(component.title))
-    problems = []
+    checked = set()
     for row, heading in read.headings:
-        if heading and not resembles(normalized(heading), known):
-            problems.append(
+        text = normalized(heading)
+        if not text or text in checked:
+            continue
+        checked.add(text)
+        if not resembles(text, known):
+            # The first is enough to tell: a CSV repeats the heading on every row.
+            return [
                 gettext(
                     "Row %(row)s: “%(heading)s” is not a component of the plan “%(plan)s”: "
                     "is the file for another plan?"
                 )
                 % {"row": row, "heading": heading[:200], "plan": plan.title}
-            )
-    return problems[:1] if problems else []
+            ]
+    return []
 
 
 def resembles(text: str, known: set[str]) -> bool:
     """The same heading, give or take a typo or a word (a Governing Body paper's copy-editing)."""
-    return text in known or any(SequenceMatcher(None, text, k).ratio() >= 0.9 for k in known)
+    if text in known:
+        return True
+    matchers = (SequenceMatcher(None, text[:1000], heading) for heading in known)
+    return any(m.real_quick_ratio() >= 0.9 and m.ratio() >= 0.9 for m in matchers)
 
 
 def build_preview(
@@ -628,10 +636,15 @@ def build_preview(
         row.status = status_of(source.status)
         row.changed = True
     if versions is not None:
-        # The versions the preview was first made from: the apply step checks them.
+        # The versions the preview was first made from, which the apply step claims. A row
+        # saved by someone else since stays a candidate even if it now matches the file: ticked,
+        # it is refused as a conflict, not silently dropped.
         for row in rows:
-            if row.item:
-                row.version = versions.get(str(row.number), row.version)
+            if row.item and not row.problem:
+                seen = versions.get(str(row.number), row.version)
+                if seen != row.version and not row.changed:
+                    row.changed, row.status = True, status_of(row.source.status)
+                row.version = seen
     return Preview(session, name, read.language, rows)
 
 

@@ -29,6 +29,7 @@ EDITOR_PAGES = [
     ("action-item-editor", "/actions/6/"),
     ("sessions-editor", "/sessions/"),
     ("session-publish", "/sessions/GB.341/publish/"),
+    ("session-import", "/sessions/GB.341/import/"),
     ("progress-update-form", "/actions/6/updates/add/"),
 ]
 

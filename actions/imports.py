@@ -462,8 +462,10 @@ class PreviewRow:
         return self.source.number
 
     @property
-    def status_now_label(self) -> str:
-        return Status(self.status_now).label if self.status_now else ""
+    def status_now_note(self) -> str:
+        """The status's name, where the wording does not say it already."""
+        label = Status(self.status_now).label if self.status_now else ""
+        return "" if normalized(label) == normalized(self.wording_now) else label
 
 
 @dataclass

@@ -139,6 +139,58 @@ def test_the_word_round_trip_previews_exactly_the_three_edits_and_applies_them(
     assert "Imported from GB341-appendix-ACTRAV.docx" in page_text(editor_client.get("/actions/7/"))
 
 
+def edited_export(client, fmt: str, statuses: dict[int, str]) -> bytes:
+    """The Appendix downloaded as Excel or CSV with some statuses changed, as a colleague edits it."""
+    if fmt == "xlsx":
+        workbook = load_workbook(io.BytesIO(exported(client, "xlsx")))
+        for row in workbook.active.iter_rows(min_row=2):
+            if row[1].value in statuses:
+                row[4].value = statuses[row[1].value]
+        buffer = io.BytesIO()
+        workbook.save(buffer)
+        return buffer.getvalue()
+    lines = list(csv.reader(io.StringIO(exported(client, "csv").decode())))
+    for line in lines[1:]:
+        line[4] = statuses.get(int(line[1]), line[4])
+    buffer = io.StringIO()
+    csv.writer(buffer).writerows(lines)
+    return buffer.getvalue().encode()
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "csv"])
+def test_the_excel_and_csv_round_trips_preview_exactly_the_three_edits_and_apply_them(
+    editor_client, draft, fmt
+):
+    edits = {2: "Completed", 5: "Completed/ongoing", 12: "Completed"}
+    content = edited_export(editor_client, fmt, edits)
+    response = upload(editor_client, f"appendix-ACT-EMP.{fmt}", content)
+    assert change_rows(response) == [2, 5, 12]
+    response = editor_client.post(
+        URL,
+        {"preview": token(response), "apply": ["2", "5", "12"], "status-2": "completed",
+         "status-5": "completed_ongoing", "status-12": "completed", "reason": "ACT/EMP"},
+    )  # fmt: skip
+    assert response.status_code == 302
+    assert editor_client.post("/sessions/GB.341/publish/", {"confirm": "on"}).status_code == 302
+    public = Client().get("/appendix/?_export=csv").content.decode()
+    lines = {row[1]: row[4] for row in csv.reader(io.StringIO(public))}
+    assert {n: lines[str(n)] for n in edits} == edits
+    assert f"Imported from appendix-ACT-EMP.{fmt}: ACT/EMP" in page_text(
+        editor_client.get("/actions/5/")
+    )
+
+
+def test_a_preview_costs_the_same_queries_whatever_the_rows(
+    editor_client, draft, django_assert_max_num_queries
+):
+    content = edited_export(editor_client, "csv", {3: "Ongoing", 4: "Done", 9: "Completed"})
+    # Sign-in session, user, its permissions (2), the session asked for, the open draft, the plan,
+    # then the preview's components, items and the draft's reports, and the as-of stamp.
+    with django_assert_max_num_queries(11):
+        response = upload(editor_client, "a.csv", content)
+    assert change_rows(response) == [3, 4, 9]
+
+
 def test_importing_the_same_file_twice_changes_nothing_the_second_time(editor_client, draft):
     document = word_appendix(editor_client)
     set_cell(item_row(document, 3).cells[2], "Ongoing")

@@ -140,7 +140,7 @@ def test_the_word_round_trip_previews_exactly_the_three_edits_and_applies_them(
 
 
 def edited_export(client, fmt: str, statuses: dict[int, str]) -> bytes:
-    """The Appendix downloaded as Excel or CSV with some statuses changed, as a colleague edits it."""
+    """The Appendix downloaded as Excel or CSV with some statuses changed, as colleagues do."""
     if fmt == "xlsx":
         workbook = load_workbook(io.BytesIO(exported(client, "xlsx")))
         for row in workbook.active.iter_rows(min_row=2):

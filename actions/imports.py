@@ -421,9 +421,21 @@ def read_docx(data: bytes) -> ReadFile:
                 continue
             if columns is None:
                 break  # not the Appendix's table
+            if tr._tr.xpath(".//w:ins | .//w:del"):
+                # python-docx reads neither insertions nor deletions: the row would be misread.
+                raise ImportRefused(
+                    gettext(
+                        "Row %(row)s has tracked changes: accept or reject them in Word, save, "
+                        "then import the file."
+                    )
+                    % {"row": row_count}
+                )
             if len(cells) == 1 or len(set(cells)) == 1:
                 read.headings.append((row_count, cells[0]))
                 continue
+            if len(cells) == len(columns) + 1 and re.fullmatch(r"\d{1,4}\.?", cells[0]):
+                # The number in a column of its own, under a header "Action item" across both.
+                cells = [f"{cells[0]} {cells[1]}", *cells[2:]]
             check_columns(row_count, cells, columns)
             match = re.fullmatch(r"(\S{1,8}?)\.?\s+(.*)", cells[0], flags=re.DOTALL)
             number, text = match.groups() if match else (cells[0], "")

@@ -10,6 +10,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from docx import Document
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
 from openpyxl import Workbook, load_workbook
 
 from actions.reporting import GoverningBodySession, StatusReport
@@ -359,6 +361,39 @@ def test_a_governing_body_appendix_with_its_own_layout_is_read(editor_client, dr
     assert StatusReport.objects.get(session=draft, action_item__number=11).wording.startswith(
         "Starting 2020 following"
     )
+
+
+def test_an_appendix_with_the_number_in_a_column_of_its_own_is_read(editor_client, draft):
+    document = Document()
+    table = document.add_table(rows=0, cols=4)
+    header = table.add_row().cells
+    header[0].merge(header[1]).text = "Action item"
+    header[2].text, header[3].text = "Due by", "Status"
+    for report in StatusReport.objects.filter(session=draft).select_related("action_item"):
+        cells = table.add_row().cells
+        cells[0].text = f"{report.action_item.number}."
+        cells[1].text = report.action_item.text
+        cells[2].text = report.action_item.due_by
+        cells[3].text = "Completed" if report.action_item.number == 8 else report.wording
+    response = upload(editor_client, "gb.docx", saved(document))
+    assert response.status_code == 200, page_text(response)
+    assert change_rows(response) == [8]
+    assert "Differences to decide" not in page_text(response)
+
+
+def test_a_word_file_with_tracked_changes_is_refused(editor_client, draft):
+    document = word_appendix(editor_client)
+    run = item_row(document, 3).cells[2].paragraphs[0].runs[0]._r
+    inserted = OxmlElement("w:ins")
+    for name, value in [("w:id", "1"), ("w:author", "ACTRAV"), ("w:date", "2021-02-01T00:00:00Z")]:
+        inserted.set(qn(name), value)
+    run.addprevious(inserted)
+    inserted.append(run)
+    before = snapshot()
+    response = upload(editor_client, "tracked.docx", saved(document))
+    assert response.status_code == 422
+    assert "Row 6 has tracked changes: accept or reject them in Word" in page_text(response)
+    assert snapshot() == before
 
 
 def test_due_by_and_text_differences_are_flagged_never_applied(editor_client, draft):

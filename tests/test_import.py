@@ -564,11 +564,23 @@ def test_each_bad_file_is_refused_with_its_reason_and_nothing_changes(editor_cli
     assert snapshot() == before
 
 
+class UnreadableBody:
+    """A request body that fails the test if anything reads it."""
+
+    def read(self, *args):
+        raise AssertionError("The body was read.")
+
+    readline = read
+
+
 def test_a_body_over_the_limit_is_refused_before_it_is_read(editor_client, draft):
     response = editor_client.generic(
-        "POST", URL, b"x" * 10, CONTENT_TYPE="multipart/form-data; boundary=x",
+        "POST",
+        URL,
+        CONTENT_TYPE="multipart/form-data; boundary=x",
         CONTENT_LENGTH=str(6 * 1024 * 1024),
-    )  # fmt: skip
+        **{"wsgi.input": UnreadableBody()},
+    )
     assert response.status_code == 413
     assert "The file is larger than 5 MB" in page_text(response)
 

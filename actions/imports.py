@@ -335,8 +335,12 @@ def read_csv(data: bytes) -> ReadFile:
         text = data.decode("cp1252", errors="replace")
     if "\x00" in text:
         raise ImportRefused(gettext("The file is not a CSV file: it holds binary data."))
+    # Excel writes CSV with semicolons where the decimal separator is a comma (French,
+    # Spanish): the header's first line says which.
+    first = text.lstrip().split("\n", 1)[0]
+    delimiter = max([",", ";", "\t"], key=first.count)
     try:
-        lines = list(csv.reader(io.StringIO(text, newline="")))
+        lines = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
     except csv.Error:
         raise ImportRefused(
             gettext(

@@ -253,6 +253,20 @@ def test_the_french_exports_read_back_too(editor_client, draft):
         assert change_rows(response) == [], name
 
 
+def test_a_csv_saved_by_a_french_excel_with_semicolons_is_read(editor_client, draft):
+    lines = list(
+        csv.reader(io.StringIO(editor_client.get("/fr/appendix/?_export=csv").content.decode()))
+    )
+    lines[3][4] = "Achevée"  # item 3 is Completed: the same status, in French
+    lines[4][4] = "En cours"  # item 4 is Ongoing
+    lines[5][4] = "Achevée"  # item 5 is Ongoing
+    buffer = io.StringIO()
+    csv.writer(buffer, delimiter=";").writerows(lines)
+    response = upload(editor_client, "annexe.csv", buffer.getvalue().encode("cp1252"))
+    assert response.status_code == 200, page_text(response)
+    assert change_rows(response) == [3, 4, 5]  # new French wordings; item 5 a new status
+
+
 def test_an_excel_round_trip_and_the_status_vocabulary_forgiven(editor_client, draft):
     workbook = load_workbook(io.BytesIO(exported(editor_client, "xlsx")))
     sheet = workbook.active

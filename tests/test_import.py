@@ -587,6 +587,40 @@ class UnreadableBody:
     readline = read
 
 
+LAUGHS = (
+    b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
+    + b"".join(
+        f'<!ENTITY lol{i} "{f"&lol{i - 1};" * 10 if i > 1 else "&lol;" * 10}">'.encode()
+        for i in range(1, 10)
+    )
+    + b"]>"
+)
+
+
+def with_part(content: bytes, name: str, xml: bytes) -> bytes:
+    source = zipfile.ZipFile(io.BytesIO(content))
+    return zipped({**{n: source.read(n) for n in source.namelist()}, name: xml})
+
+
+def test_an_xml_entity_bomb_is_not_expanded(editor_client, draft):
+    """ "Billion laughs" in a workbook's sheet and a Word document's body: refused, at once."""
+    sheet = LAUGHS + b'<worksheet><sheetData><row><c t="inlineStr"><is><t>&lol9;</t></is></c>'
+    sheet += b"</row></sheetData></worksheet>"
+    body = LAUGHS + b"<w:document xmlns:w='http://schemas.openxmlformats.org/wordprocessingml"
+    body += b"/2006/main'><w:body><w:p><w:r><w:t>&lol9;</w:t></w:r></w:p></w:body></w:document>"
+    before = snapshot()
+    for name, content in [
+        (
+            "bomb.xlsx",
+            with_part(exported(editor_client, "xlsx"), "xl/worksheets/sheet1.xml", sheet),
+        ),
+        ("bomb.docx", with_part(saved(word_appendix(editor_client)), "word/document.xml", body)),
+    ]:
+        response = upload(editor_client, name, content)
+        assert response.status_code == 422, page_text(response)[:500]
+    assert snapshot() == before
+
+
 def test_a_body_over_the_limit_is_refused_before_it_is_read(editor_client, draft):
     response = editor_client.generic(
         "POST",

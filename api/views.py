@@ -25,7 +25,7 @@ from actions.views import resolve_since
 from countries.filters import CONSTITUENTS, CountryFilter
 from countries.models import Country, Engagement, EngagementSummary, Kind, Region
 
-from .http import api_view, bad_parameter, choice, page_of, problem
+from .http import ApiError, api_view, bad_parameter, choice, page_of, problem
 from .schema import openapi_schema
 
 CONSTITUENT_CODES = [code for code, _label in CONSTITUENTS]
@@ -59,7 +59,7 @@ def link(name: str, *args: Any) -> str:
     return reverse(name, args=args)
 
 
-# --- The index, the schema, the documentation ---------------------------------------------------
+# --- The index, the schema, the documentation ----------------------------------------------------
 
 
 @api_view(describes_only=True)
@@ -165,7 +165,7 @@ def item(request: HttpRequest, reader, slug: str, number: int) -> dict:
     return item_data(get_object_or_404(items_of(slug), number=number))
 
 
-# --- Sessions, their statuses, what changed -------------------------------------------------------
+# --- Sessions, their statuses, what changed ------------------------------------------------------
 
 
 def session_data(session: GoverningBodySession) -> dict:
@@ -254,6 +254,9 @@ def changes(request: HttpRequest, reader, code: str) -> dict:
     request.user = reader if reader is not None else AnonymousUser()
     since, error = resolve_since(request, found)
     if error:
+        asked = request.GET["since"]
+        if not GoverningBodySession.objects.visible_to(reader).filter(code=asked).exists():
+            raise ApiError(404, error)  # a session that does not exist, as a path would be
         raise bad_parameter("since", error)
     if since is None:
         return {
@@ -273,7 +276,7 @@ def changes(request: HttpRequest, reader, code: str) -> dict:
     }
 
 
-# --- Regions, countries, engagements ------------------------------------------------------------
+# --- Regions, countries, engagements -------------------------------------------------------------
 
 
 @api_view()
@@ -375,7 +378,7 @@ def engagements(request: HttpRequest, reader) -> dict:
     return page_of(request, rows.order_by("country__code", "pk"), engagement_data)
 
 
-# --- Key figures ----------------------------------------------------------------------------------
+# --- Key figures ---------------------------------------------------------------------------------
 
 
 @api_view()

@@ -133,19 +133,19 @@ def token_user(request: HttpRequest):
 
 def throttle(request: HttpRequest) -> None:
     """At most API_RATE_LIMIT requests a minute from one client address without a token (the
-    address the reverse proxy reports: accounts.clients.client_ip); 429 beyond."""
+    address the reverse proxy reports: accounts.clients.client_ip); 429 beyond.
+
+    A count per address and minute in the shared cache, read and written back: not atomic (two
+    workers at the same instant may count one request), which a limit against abuse can afford;
+    in exchange, a cache that is down (ops.cache.TolerantRedisCache) lets requests through
+    instead of failing them.
+    """
     limit = settings.API_RATE_LIMIT
     if not limit:
         return
     now = time.time()
     key = f"api:rate:{client_ip(request)}:{int(now // 60)}"
-    if cache.add(key, 1, timeout=120):
-        return
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired in between
-        cache.set(key, 1, timeout=120)
-        return
+    count = (cache.get(key) or 0) + 1
     if count > limit:
         raise ApiError(
             429,
@@ -155,14 +155,19 @@ def throttle(request: HttpRequest) -> None:
             % {"limit": limit},
             headers={"Retry-After": str(60 - int(now) % 60)},
         )
+    cache.set(key, count, timeout=120)
 
 
 def version_time(version: str) -> float:
-    """When this server first saw the data version: the answers' Last-Modified. The same for
-    every worker and server that shares the cache."""
+    """When the data version was first seen: the answers' Last-Modified, the same for every
+    worker and server that shares the cache. Read on a cache miss only (an answer in the cache
+    keeps its own)."""
     key = f"api:version-time:{version}"
-    cache.add(key, time.time(), timeout=None)
-    return cache.get(key) or time.time()
+    seen = cache.get(key)
+    if seen is None:
+        seen = time.time()
+        cache.add(key, seen, timeout=None)
+    return seen
 
 
 def is_public(request: HttpRequest) -> bool:

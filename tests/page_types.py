@@ -19,6 +19,7 @@ PUBLIC = {
     "session": "/sessions/GB.340/",
     "changes": "/sessions/GB.340/changes/?since=GB.335",
     "404": "/no-such-page/",
+    "API documentation": "/api/v1/docs/",
 }
 ANONYMOUS = {**PUBLIC, "sign-in": "/accounts/login/"}
 
@@ -37,6 +38,7 @@ def editor_pages() -> dict[str, str]:
         "publish": "/sessions/GB.341/publish/",
         "password confirmation": "/accounts/reauthenticate/",
         "2FA setup": "/accounts/2fa/totp/activate/",
+        "API tokens": "/accounts/api-tokens/",
     }
 
 

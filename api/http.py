@@ -196,14 +196,13 @@ def api_view(
                 with translation.override(language):
                     return answer(request, view, allowed, describes_only, language, args, kwargs)
             except ApiError as error:
-                with translation.override(language):
-                    return problem(
-                        error.status,
-                        error.detail,
-                        instance=request.get_full_path(),
-                        invalid=error.invalid,
-                        headers=error.headers,
-                    )
+                return problem(
+                    error.status,
+                    error.detail,
+                    instance=request.get_full_path(),
+                    invalid=error.invalid,
+                    headers={**error.headers, "Content-Language": language},
+                )
 
         return wrapper
 
@@ -238,7 +237,8 @@ def answer(
         if settings.REQUIRE_LOGIN_TO_VIEW and not describes_only:
             raise ApiError(
                 401,
-                gettext("Reading needs signing in: send a token (Authorization: Bearer <token>)."),
+                gettext("Reading needs signing in: send a token (%(header)s).")
+                % {"header": "Authorization: Bearer <token>"},
                 headers={"WWW-Authenticate": "Bearer"},
             )
         throttle(request)

@@ -402,3 +402,11 @@ def test_a_deactivated_users_token_stops_working(client, viewer, viewer_token):
 def test_the_token_page_needs_signing_in(client):
     response = client.get(reverse("api-tokens"))
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+def test_errors_are_in_the_requests_language(client):
+    response = client.get("/api/v1/engagements/?lang=es&colour=blue")
+    assert json.loads(response.content)["detail"].startswith("Parámetro desconocido: colour.")
+    response = client.get("/api/v1/plans/?page=7", HTTP_ACCEPT_LANGUAGE="fr")
+    assert "Il n’y a pas de page 7" in json.loads(response.content)["detail"]
+    assert response["Content-Language"] == "fr"

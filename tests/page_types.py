@@ -38,7 +38,7 @@ def editor_pages() -> dict[str, str]:
         "publish": "/sessions/GB.341/publish/",
         "password confirmation": "/accounts/reauthenticate/",
         "2FA setup": "/accounts/2fa/totp/activate/",
-        "API tokens": "/accounts/api-tokens/",
+        "API tokens": "/api-tokens/",
     }
 
 

@@ -410,3 +410,33 @@ def test_errors_are_in_the_requests_language(client):
     response = client.get("/api/v1/plans/?page=7", HTTP_ACCEPT_LANGUAGE="fr")
     assert "Il n’y a pas de page 7" in json.loads(response.content)["detail"]
     assert response["Content-Language"] == "fr"
+
+
+def test_an_editor_without_a_second_factor_makes_no_token(client, editor, settings):
+    settings.REQUIRE_2FA = True
+    client.force_login(editor)
+    response = client.get(reverse("api-tokens"))
+    assert response.status_code == 302 and response["Location"] == reverse("mfa_activate_totp")
+    assert client.post(reverse("api-tokens"), {"name": "x"}).status_code == 403
+    assert not ApiToken.objects.exists()
+
+
+def test_with_the_page_cache_drafts_stay_with_editors_tokens(
+    client, settings, draft_report, editor_token, django_assert_max_num_queries
+):
+    settings.PAGE_CACHE_SECONDS = 600
+    settings.REQUIRE_2FA = True
+    settings.API_RATE_LIMIT = 0
+    public = [s["code"] for s in every(client, "/api/v1/sessions/")]
+    assert "GB.341" in [s["code"] for s in every(client, "/api/v1/sessions/", editor_token)]
+    assert [s["code"] for s in every(client, "/api/v1/sessions/")] == public
+    assert "GB.341" not in public
+    # A stored answer costs one cache read (the data version and the answer).
+    with django_assert_max_num_queries(1):
+        hit = client.get("/api/v1/sessions/")
+    assert hit.status_code == 200 and hit["ETag"]
+    with django_assert_max_num_queries(1):
+        assert client.get("/api/v1/sessions/", HTTP_IF_NONE_MATCH=hit["ETag"]).status_code == 304
+    # An edit makes it stale at once.
+    draft_report.publish(by=draft_report.status_reports.first().updated_by)
+    assert "GB.341" in [s["code"] for s in every(client, "/api/v1/sessions/")]

@@ -24,7 +24,8 @@ OPEN_PATHS = ("/accounts/", "/" + settings.STATIC_URL.lstrip("/"))
 SIGN_IN_OPEN_PATHS = (*OPEN_PATHS, "/admin/")
 # What pages load on their own and monitors ask for (the health check, icons, robots.txt) edit
 # nothing: the two-factor gate lets them through rather than answer them with its set-up page.
-SECOND_FACTOR_OPEN_PATHS = (*OPEN_PATHS, "/healthz", "/favicon.ico", "/robots.txt")
+# The API (/api/) reads with tokens, never with the session, so it has nothing to guard there.
+SECOND_FACTOR_OPEN_PATHS = (*OPEN_PATHS, "/healthz", "/favicon.ico", "/robots.txt", "/api/")
 ICONS = ("/apple-touch-icon", "/android-chrome-", "/mstile-", "/site.webmanifest")
 
 

@@ -35,6 +35,12 @@ PAGES = [
     ("a country", "/countries/FR/"),
     ("session changes", "/sessions/GB.340/changes/?since=GB.335"),
     ("matrix", "/countries/matrix/"),
+    # The open-data API's lists (api/), with the anonymous pages' targets.
+    ("API items", "/api/v1/plans/2019-20/items/"),
+    ("API sessions", "/api/v1/sessions/"),
+    ("API statuses", "/api/v1/sessions/GB.340/statuses/"),
+    ("API countries", "/api/v1/countries/"),
+    ("API engagements", "/api/v1/engagements/"),
 ]
 # The issue's targets on a 2-core machine: share of /healthz's requests/s, and p99 in ms.
 TARGETS = {"anonymous": (0.5, 50.0), "editor": (0.1, 200.0)}
@@ -252,6 +258,8 @@ def main() -> None:
         "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1,testserver",
         "DJANGO_LOG_LEVEL": "WARNING",
+        # wrk sends everything from one address: the API's limit per address would refuse it.
+        "DJANGO_API_RATE_LIMIT": "0",
     }
     started = time.monotonic()
     print("Database:", prepare_database(env, f"{base}/postgres", name), flush=True)

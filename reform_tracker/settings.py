@@ -77,12 +77,15 @@ INSTALLED_APPS = [
     "countries",
     "accounts",
     "ops",
+    "api",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Straight after SecurityMiddleware: static files skip the rest of the stack.
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Under /api/: CORS for public data, and every error as JSON (before anything can answer).
+    "api.middleware.api_responses",
     "ops.middleware.reject_nul_characters",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # The language comes from the URL (/fr/…, /es/…; English unprefixed), after sessions.
@@ -390,5 +393,8 @@ LOGGING = {
     "loggers": {"axes": {"level": "WARNING"}},
 }
 
-# Public by default; true makes every page but sign-in and admin require signing in.
+# Public by default; true makes every page but sign-in and admin require signing in, and the
+# API (/api/v1/) a token.
 REQUIRE_LOGIN_TO_VIEW = env_bool("REQUIRE_LOGIN_TO_VIEW", False)
+# Requests a minute that one client address may make to the API without a token (0: no limit).
+API_RATE_LIMIT = env_int("DJANGO_API_RATE_LIMIT", 300)

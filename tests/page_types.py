@@ -19,6 +19,7 @@ PUBLIC = {
     "session": "/sessions/GB.340/",
     "changes": "/sessions/GB.340/changes/?since=GB.335",
     "404": "/no-such-page/",
+    "API documentation": "/api/v1/docs/",
 }
 ANONYMOUS = {**PUBLIC, "sign-in": "/accounts/login/"}
 
@@ -38,6 +39,7 @@ def editor_pages() -> dict[str, str]:
         "import": "/sessions/GB.341/import/",
         "password confirmation": "/accounts/reauthenticate/",
         "2FA setup": "/accounts/2fa/totp/activate/",
+        "API tokens": "/api-tokens/",
     }
 
 

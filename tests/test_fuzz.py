@@ -9,7 +9,7 @@ from urllib.parse import quote
 
 import pytest
 import tablib.formats
-from django.test import Client
+from django.test import Client, override_settings
 from django_tables2.export import TableExport
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
@@ -46,6 +46,7 @@ PATHS = (
     st.sampled_from(["/", "/appendix/", "/countries/", "/accounts/login/"])
     | st.integers(min_value=0, max_value=10**40).map(lambda n: f"/actions/{n}/")
     | st.text(min_size=1, max_size=300).map(lambda code: f"/countries/{quote(code, safe='')}/")
+    | st.integers(min_value=0, max_value=10**40).map(lambda n: f"/actions/{n}/feed/")
 )
 
 
@@ -62,6 +63,33 @@ def test_any_query_to_any_page_is_answered_without_a_server_error(path, query):
     before = table_rows()
     response = anonymous().get(path, query)
     assert response.status_code < 500
+    assert table_rows() == before
+
+
+API_PATHS = st.sampled_from(
+    [
+        "/api/v1/plans/2019-20/items/",
+        "/api/v1/sessions/",
+        "/api/v1/sessions/GB.340/changes/",
+        "/api/v1/countries/",
+        "/api/v1/engagements/",
+    ]
+) | st.text(min_size=1, max_size=100).map(lambda code: f"/api/v1/sessions/{quote(code, safe='')}/")
+API_NAMES = st.sampled_from(["page", "page_size", "lang", "since", "country", "region", "kind"])
+API_QUERIES = st.dictionaries(API_NAMES | PARAMETER_NAMES, VALUES, max_size=4)
+
+
+@FUZZ
+@given(path=API_PATHS, query=API_QUERIES)
+@example(path="/api/v1/engagements/", query={"country": "\x00"})
+@example(path="/api/v1/countries/", query={"page": "9" * 30})
+def test_any_query_to_the_api_is_answered_in_json(path, query):
+    """Never a 5xx, never an HTML page: data, or a problem saying what was wrong."""
+    before = table_rows()
+    with override_settings(API_RATE_LIMIT=0):
+        response = anonymous().get(path, query)
+    assert response.status_code < 500
+    assert response["Content-Type"] in ("application/json", "application/problem+json")
     assert table_rows() == before
 
 

@@ -80,3 +80,45 @@ def test_a_country_with_hundreds_of_engagements_is_paged(client, django_assert_m
     last = client.get("/countries/ar/", {"page": 99}).content.decode()
     assert "There is no page 99" in last
     assert last.count('class="engagement"') == total - 100
+
+
+# The API's list endpoints (/api/v1/): each resource's own queries, the same at any size.
+API_BUDGETS = {
+    # Count; page of plans; their components.
+    "/api/v1/plans/": 3,
+    # The plan; count; page of items with their current status; their units.
+    "/api/v1/plans/2019-20/items/": 4,
+    # Count; page of sessions.
+    "/api/v1/sessions/": 2,
+    # The session; the current plan; count; page of items as reported to it.
+    "/api/v1/sessions/GB.340/statuses/": 4,
+    # Both sessions; the current plan; items with both statuses; new engagements.
+    "/api/v1/sessions/GB.340/changes/?since=GB.335": 5,
+    # Regions with their counts.
+    "/api/v1/regions/": 1,
+    # Count; page of countries with their counts; their engagements' summaries.
+    "/api/v1/countries/": 3,
+    # Count; page of engagements with country and source.
+    "/api/v1/engagements/": 2,
+    # Key figures with their paragraphs.
+    "/api/v1/key-figures/": 1,
+}
+# Around each answer, without a token: this address's request count (read, then written back:
+# with the database cache, the table's size, a savepoint, the row, its update, the release), the
+# data version, the time it was first seen. With a token: the token and its user, the user's and
+# their groups' permissions (drafts or not), the data version and its time.
+API_ANONYMOUS, API_TOKEN = 8, 5
+
+
+@pytest.mark.parametrize("path", API_BUDGETS)
+def test_an_api_list_makes_as_many_queries_at_any_size(
+    client, editor, data, path, django_assert_max_num_queries
+):
+    from api.models import ApiToken
+
+    token = {"HTTP_AUTHORIZATION": f"Bearer {ApiToken.issue(editor, 'budget')[1]}"}
+    client.get(path)  # this address's count and the data version's time exist from now on
+    with django_assert_max_num_queries(API_ANONYMOUS + API_BUDGETS[path]):
+        assert client.get(path).status_code == 200
+    with django_assert_max_num_queries(API_TOKEN + API_BUDGETS[path]):
+        assert client.get(path, **token).status_code == 200

@@ -35,6 +35,7 @@ def editor_pages() -> dict[str, str]:
         "engagement edit form": f"/countries/engagements/{engagement.pk}/edit/",
         "new session": "/sessions/new/",
         "publish": "/sessions/GB.341/publish/",
+        "preferences": "/accounts/preferences/",
         "password confirmation": "/accounts/reauthenticate/",
         "2FA setup": "/accounts/2fa/totp/activate/",
     }

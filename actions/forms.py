@@ -147,16 +147,20 @@ class SessionForm(forms.ModelForm):
 
     class Meta:
         model = GoverningBodySession
-        fields = ["code", "held_in", "period", "document_symbol", "document_title"]
+        fields = ["code", "held_in", "period", "document_symbol", "document_title", "statuses_due"]
         labels = {
             "code": _("Code"),
             "held_in": _("Month of the session"),
             "period": _("Period"),
             "document_symbol": _("Document symbol"),
             "document_title": _("Document title"),
+            "statuses_due": _("Statuses due"),
         }
         # A month picker: the session's month is all that is asked (a full date is taken too).
-        widgets = {"held_in": forms.DateInput(attrs={"type": "month"}, format="%Y-%m")}
+        widgets = {
+            "held_in": forms.DateInput(attrs={"type": "month"}, format="%Y-%m"),
+            "statuses_due": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        }
         field_classes = {"held_in": MonthField}
         # Only where the form says it otherwise than the model (the document symbol's is the
         # model's help_text).
@@ -164,6 +168,10 @@ class SessionForm(forms.ModelForm):
             "code": _("GB. and the session’s number, e.g. GB.341."),
             "held_in": _("Year and month (YYYY-MM); it orders the sessions."),
             "period": _("As the session’s documents say it, e.g. March 2021."),
+            "statuses_due": _(
+                "Optional (YYYY-MM-DD): the day by which the responsible units are asked to "
+                "propose their statuses; reminders are sent before it."
+            ),
         }
 
     def clean_code(self) -> str:

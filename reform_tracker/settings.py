@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "actions",
     "countries",
     "accounts",
+    "reminders",
     "ops",
 ]
 

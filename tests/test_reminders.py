@@ -122,7 +122,10 @@ def test_reminders_reach_focal_points_and_coordinators_in_their_language(
     ]
     (amina,) = smtp.to("amina@ilo.example")
     assert amina["From"] == "reform-tracker@ilo.example"
-    assert amina["Subject"].strip() == "GB.341\u00a0: les états de vos mesures sont attendus le 15 février 2021"
+    assert (
+        amina["Subject"].strip()
+        == "GB.341\u00a0: les états de vos mesures sont attendus le 15 février 2021"
+    )
     text, html = parts(amina)
     for part in (text, html):
         assert "Bonjour Amina," in part
@@ -263,7 +266,9 @@ def test_a_dry_run_says_what_would_be_sent_and_sends_nothing(gb341_due, django_u
 
 
 @pytest.mark.parametrize("today", ["2021-13-01", "tomorrow", "08/02/2021", ""])
-def test_a_malformed_today_is_refused_and_changes_nothing(gb341_due, django_user_model, smtp, today):
+def test_a_malformed_today_is_refused_and_changes_nothing(
+    gb341_due, django_user_model, smtp, today
+):
     start_round(django_user_model, gb341_due)
     with pytest.raises(CommandError, match="--today must be a date written YYYY-MM-DD"):
         send("--today", today) if today else send("--today=")
@@ -381,7 +386,7 @@ def test_two_runs_at_once_send_each_reminder_once(django_user_model, tmp_path):
         ]
         outputs = [run.communicate(timeout=120) for run in runs]
 
-    for run, (out, err) in zip(runs, outputs, strict=True):
+    for run, (_out, err) in zip(runs, outputs, strict=True):
         assert run.returncode == 0, err
     sent = sum(int(out.split(" sent,")[0].split()[-1]) for out, _err in outputs)
     assert sent == 4

@@ -37,7 +37,9 @@ class Command(BaseCommand):
             "--today", help="The day to act as if it were, YYYY-MM-DD (default: today)."
         )
         parser.add_argument(
-            "--dry-run", action="store_true", help="Say what would be sent; send and record nothing."
+            "--dry-run",
+            action="store_true",
+            help="Say what would be sent; send and record nothing.",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:

@@ -35,6 +35,7 @@ EDIT = [
     # The reporting round: review proposals, name units' focal points and assign items to units.
     "actions.view_statusproposal",
     "actions.change_statusproposal",
+    "actions.add_unit",
     "actions.change_unit",
 ]
 # Focal points read what viewers read and propose statuses for their own units' items only

@@ -2,11 +2,15 @@ import json
 import re
 
 from django import forms
+from django.contrib.auth import get_user_model
+from django.db.models import Q
 from django.utils.translation import gettext, override
 from django.utils.translation import gettext_lazy as _
 
 from .content import CONTENT_LANGUAGES, REASON_MAX_LENGTH
+from .models import Unit
 from .reporting import GoverningBodySession, ProgressUpdate, Status, StatusReport
+from .round import StatusProposal
 
 
 class StatusReportForm(forms.ModelForm):
@@ -208,3 +212,110 @@ class PublishForm(forms.Form):
         required=False,
         label=_("Publish despite the warnings above"),
     )
+
+
+# --- The reporting round (actions/round.py) ----------------------------------------------------
+
+
+class ProposalForm(forms.ModelForm):
+    """A focal point's proposed status for one of their unit's items, for the open session."""
+
+    # The session the form was opened for: a form kept open while the session was published
+    # is refused rather than sent to the next one.
+    session = forms.CharField(widget=forms.HiddenInput)
+    version = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
+
+    class Meta:
+        model = StatusProposal
+        fields = ["unit", "status", "wording", "note"]
+        labels = {
+            "unit": _("For the unit"),
+            "status": _("Status"),
+            "wording": _("Wording for the document"),
+            "note": _("Progress note"),
+        }
+        help_texts = {
+            "wording": _("As the Appendix would print it. Left empty, the status's own name."),
+            "note": _("Optional: what was done, for the coordinator and the item's updates."),
+        }
+        widgets = {"note": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args, units, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units
+        self.fields["unit"].empty_label = None
+        self.fields["status"].choices = Status.choices
+        self.fields["wording"].required = False
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if data.get("status") and not data.get("wording", "").strip():
+            with override("en"):  # the document's wording is English
+                data["wording"] = str(Status(data["status"]).label)
+        return data
+
+
+class ReviewForm(forms.Form):
+    """A coordinator's decision on a proposal."""
+
+    ACCEPT = "accept"
+    SEND_BACK = "send_back"
+
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[
+            (ACCEPT, _("Accept: it becomes the draft’s status")),
+            (SEND_BACK, _("Send back to the unit, saying why")),
+        ],
+        widget=forms.RadioSelect,
+    )
+    comment = forms.CharField(
+        label=_("Comment for the unit"),
+        required=False,
+        max_length=StatusProposal._meta.get_field("review_comment").max_length,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Required when sending back: the focal points read it."),
+    )
+    version = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if data.get("decision") == self.SEND_BACK and not data.get("comment", "").strip():
+            self.add_error("comment", gettext("Say why it goes back, so that the unit can fix it."))
+        return data
+
+
+class UnitForm(forms.ModelForm):
+    """A coordinator names a unit's focal points and the items it is responsible for."""
+
+    items = forms.ModelMultipleChoiceField(
+        label=_("Responsible for"),
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = Unit
+        fields = ["code", "name", "focal_points"]
+        labels = {"code": _("Code"), "name": _("Name"), "focal_points": _("Focal points")}
+        help_texts = {
+            "code": _("As the Office writes it, e.g. ACTRAV."),
+            "focal_points": _("Members of the group Focal points; several per unit."),
+        }
+        widgets = {"focal_points": forms.CheckboxSelectMultiple}
+
+    def __init__(self, *args, plan, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["focal_points"].queryset = (
+            get_user_model()
+            .objects.filter(Q(groups__name="Focal points") | Q(focal_point_units=self.instance.pk))
+            .distinct()
+            .order_by("username")
+        )
+        self.fields["items"].queryset = plan.action_items.order_by("number")
+        self.fields["items"].label_from_instance = lambda item: (
+            gettext("Item %(number)s") % {"number": item.number}
+        )
+        if self.instance.pk:
+            self.initial["items"] = list(self.instance.action_items.values_list("pk", flat=True))

@@ -223,16 +223,28 @@ class ActionItemQuerySet(models.QuerySet):
 
     def with_draft(self, session: GoverningBodySession | None) -> ActionItemQuerySet:
         """For editors: annotate `draft_status` and `draft_wording` from the open draft session
-        (None where the draft has no report for the item yet, or there is no draft)."""
+        (None where the draft has no report for the item yet, or there is no draft), and
+        `awaiting_unit` and `awaiting_count`: the first unit (by code) whose proposal awaits
+        review, and how many do (None when none does)."""
         if session is None:
             return self.annotate(
                 draft_status=models.Value(None, output_field=models.CharField()),
                 draft_wording=models.Value(None, output_field=models.CharField()),
+                awaiting_unit=models.Value(None, output_field=models.CharField()),
+                awaiting_count=models.Value(None, output_field=models.IntegerField()),
             )
         report = StatusReport.objects.filter(action_item=OuterRef("pk"), session=session)
+        # The round (actions/round.py): "proposed by ACTRAV, awaiting review".
+        awaiting = StatusProposal.objects.filter(
+            action_item=OuterRef("pk"), session=session, state="proposed"
+        )
         return self.annotate(
             draft_status=Subquery(report.values("status")[:1]),
             draft_wording=Subquery(report.values("wording")[:1]),
+            awaiting_unit=Subquery(awaiting.order_by("unit__code").values("unit__code")[:1]),
+            awaiting_count=Subquery(
+                awaiting.order_by().values("action_item").annotate(n=Count("pk")).values("n")
+            ),
         )
 
     def as_reported_to(self, session: GoverningBodySession) -> ActionItemQuerySet:
@@ -298,6 +310,24 @@ class ActionItemQuerySet(models.QuerySet):
         for `session` (nothing yet / proposed / sent back / accepted / recorded by a
         coordinator). Adds no query."""
         return self.annotate(round_state=round_state(OuterRef("pk"), session))
+
+    def for_round(self, session: GoverningBodySession) -> ActionItemQuerySet:
+        """The round page's rows for `session`: items in the Appendix's order with `round_state`,
+        their units with focal points, and `round_proposals` (the session's proposals for the
+        item). Four queries: items, units, focal points, proposals."""
+        return (
+            self.select_related("component")
+            .with_round_state(session)
+            .prefetch_related(
+                models.Prefetch("responsible_units", queryset=Unit.objects.for_round()),
+                models.Prefetch(
+                    "proposals",
+                    queryset=StatusProposal.objects.for_session(session).order_by("unit__code"),
+                    to_attr="round_proposals",
+                ),
+            )
+            .order_by("component__number", "number")
+        )
 
     def lacking_proposal(self, session: GoverningBodySession, units) -> ActionItemQuerySet:
         """The items of `units` still asked of them in `session`: not settled by a coordinator

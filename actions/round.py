@@ -8,6 +8,7 @@ it names the plan's models as strings or at call time, as reporting does.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -291,3 +292,33 @@ class StatusProposal(models.Model):
         self.save(
             update_fields=["state", "review_comment", "reviewed_by", "reviewed_at", "version"]
         )
+
+
+@dataclass
+class Ask:
+    """What a round asks of a focal point for one item (`asked_of`): `kind` is "propose" (nothing
+    sent yet), "again" (sent back: `proposal.review_comment` says why), "waiting" (awaiting
+    review), "accepted" or "recorded" (settled: nothing more is asked)."""
+
+    kind: str
+    proposal: StatusProposal | None = None
+
+    @property
+    def is_open(self) -> bool:
+        """Whether the focal point may still (or again) propose."""
+        return self.kind in ("propose", "again", "waiting")
+
+
+def asked_of(state: str, proposals: list[StatusProposal]) -> Ask:
+    """What is asked of a focal point for an item whose `round_state` is `state`, given their
+    units' `proposals` for it (settled items first: a coordinator's decision ends the round)."""
+    if state == RoundState.ACCEPTED:
+        accepted = [p for p in proposals if p.state == ProposalState.ACCEPTED]
+        return Ask("accepted", accepted[0] if accepted else None)
+    if state == RoundState.RECORDED:
+        return Ask("recorded")
+    for kind, proposal_state in (("waiting", ProposalState.PROPOSED), ("again", "sent_back")):
+        for proposal in proposals:
+            if proposal.state == proposal_state:
+                return Ask(kind, proposal)
+    return Ask("propose")

@@ -30,12 +30,18 @@ EDIT = [
     "countries.change_engagement",
     "actions.view_statusproposal",
     "actions.change_statusproposal",
+    "actions.add_unit",
     "actions.change_unit",
 ]
 PROPOSE = ["actions.add_statusproposal"]
 ROLES = {"Editors": READ + EDIT, "Focal points": READ + PROPOSE, "Viewers": READ}
 ADDED = {
-    "Editors": ["actions.view_statusproposal", "actions.change_statusproposal", "actions.change_unit"],
+    "Editors": [
+        "actions.view_statusproposal",
+        "actions.change_statusproposal",
+        "actions.add_unit",
+        "actions.change_unit",
+    ],
     "Focal points": READ + PROPOSE,
 }
 

@@ -54,6 +54,10 @@ def item_link(item: ActionItem) -> str:
     return link("actions:propose", item.number) or link("actions:detail", item.number)
 
 
+def round_row(round_url: str | None, item: ActionItem) -> str:
+    return f"{round_url}#item-{item.number}" if round_url else link("actions:detail", item.number)
+
+
 @dataclass
 class Outgoing:
     """One message to send: to whom, about which session, on which occasion, naming which items
@@ -97,13 +101,14 @@ class Outgoing:
                 "site_url": absolute(reverse("home")),
             }
             if self.kind == Kind.DIGEST:
+                # Each proposal to its review; each missing item to its row of the round page.
                 context |= self.round | {
                     "awaiting": [
-                        (proposal, link("actions:detail", proposal.action_item.number))
+                        (proposal, link("actions:review-proposal", proposal.pk))
                         for proposal in self.round["awaiting"]
                     ],
                     "missing": [
-                        (item, link("actions:detail", item.number))
+                        (item, round_row(context["round_url"], item))
                         for item in self.round["missing"]
                     ],
                 }

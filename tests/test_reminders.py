@@ -14,14 +14,18 @@ from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.management import CommandError, call_command
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from accounts.models import Profile
+from actions.content import forget_mostly_english
 from actions.models import ActionItem, Unit
 from actions.reporting import GoverningBodySession
 from actions.round import StatusProposal
 from reminders.models import Occasion, Reminder
+from reminders.outbox import due_on
 from tests.listeners import closed_port
 from tests.smtp import parts, smtp_server
+from tests.test_valid_html import html_errors
 
 SITE = "https://tracker.example.org"
 DUE = "2021-02-15"
@@ -131,8 +135,10 @@ def test_reminders_reach_focal_points_and_coordinators_in_their_language(
         assert "Bonjour Amina," in part
         assert "Mesure 1" in part and "Mesure 2" not in part and "Mesure 5" not in part
         assert "dans 7\u00a0jours" in part
-    assert f"{SITE}/fr/actions/1/" in text
-    assert f'href="{SITE}/fr/actions/1/' in html
+    # Each item links to where its status is proposed; the page lists all they are asked for.
+    assert f"{SITE}/fr/actions/1/propose/" in text
+    assert f'href="{SITE}/fr/actions/1/propose/"' in html
+    assert f'href="{SITE}/fr/my-items/"' in html
     assert '<html lang="fr">' in html
 
     (bruno,) = smtp.to("bruno@ilo.example")
@@ -141,7 +147,7 @@ def test_reminders_reach_focal_points_and_coordinators_in_their_language(
         assert "Estimado/a Bruno:" in part
         # Items 1, 5 and 6 of his units; item 2 is proposed.
         assert all(f"Medida {n}" in part for n in (1, 5, 6)) and "Medida 2" not in part
-    assert f"{SITE}/es/actions/5/" in text
+    assert f"{SITE}/es/actions/5/propose/" in text
 
     (edith,) = smtp.to("edith@ilo.example")
     assert edith["Subject"].strip() == "GB.341: where the reporting round stands"
@@ -152,7 +158,10 @@ def test_reminders_reach_focal_points_and_coordinators_in_their_language(
         assert "ACT/EMP (no focal point)" in part.replace("<strong>", "").replace("</strong>", "")
         assert "Items with no responsible unit" not in part
         assert "Action items with no responsible unit: 3, 4, 7, 8, 9, 10, 11, 12" in part
-    assert f"{SITE}/actions/1/" in text
+    # Missing items link to their row of the round page, proposals to their review.
+    assert f"{SITE}/sessions/GB.341/round/#item-1" in text
+    review = StatusProposal.objects.get(action_item__number=2).pk
+    assert f'href="{SITE}/proposals/{review}/review/"' in html
     (fabrice,) = smtp.to("fabrice@ilo.example")
     assert "mesure" in parts(fabrice)[0].lower() and "Mesure 2 (Turin Centre)" in parts(fabrice)[0]
 
@@ -178,6 +187,47 @@ def test_reminders_reach_focal_points_and_coordinators_in_their_language(
     overdue = smtp.to("amina@ilo.example")[-1]
     assert "en retard" in overdue["Subject"]
     assert "étaient attendus le 15 février 2021, il y a 1\u00a0jour" in parts(overdue)[0]
+
+
+def test_the_html_of_reminders_and_digests_is_valid(gb341_due, django_user_model, smtp, tmp_path):
+    start_round(django_user_model, gb341_due)
+    send("--today", WEEK_BEFORE)
+    files = []
+    for recipients, message in smtp.received:
+        file = tmp_path / f"{recipients[0]}.html"
+        file.write_text(parts(message)[1])
+        files.append(file)
+    assert html_errors(files) == []
+
+
+def test_preparing_the_days_messages_takes_as_many_queries_whatever_the_number_of_people(
+    gb341_due, django_user_model, settings
+):
+    """Who is owed what, the round's summary, each person's language and the messages: a fixed
+    number of queries (sending then records each message: an insert and its items)."""
+    settings.SITE_URL = SITE
+    start_round(django_user_model, gb341_due)
+    today = datetime.date.fromisoformat(WEEK_BEFORE)
+
+    def prepare() -> tuple[int, int]:
+        forget_mostly_english()  # as a new run starts
+        with CaptureQueriesContext(connection) as queries:
+            messages = [outgoing.message() for outgoing in due_on(today)]
+        return len(messages), len(queries)
+
+    few, queries = prepare()
+    for n in range(4):
+        helper = person(django_user_model, f"helper{n}", "Focal points", "es")
+        Unit.objects.get(code="PARDEV").focal_points.add(helper)
+        person(django_user_model, f"coordinator{n}", "Editors", "fr")
+    many, more_queries = prepare()
+    assert (few, many) == (4, 12)
+    # Sessions; what was sent; who owes what (items, their units, live proposals, focal
+    # points); those people with their language; coordinators with theirs; the round's summary
+    # (proposals, current plan, missing items with units and focal points, units without focal
+    # points, unassigned items); whether items are mostly untranslated, for French and Spanish.
+    assert queries == 17
+    assert more_queries == queries
 
 
 def test_a_focal_point_who_has_proposed_everything_is_not_reminded(

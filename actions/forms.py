@@ -301,15 +301,19 @@ class UnitForm(forms.ModelForm):
         labels = {"code": _("Code"), "name": _("Name"), "focal_points": _("Focal points")}
         help_texts = {
             "code": _("As the Office writes it, e.g. ACTRAV."),
-            "focal_points": _("Members of the group Focal points; several per unit."),
+            "focal_points": _(
+                "Staff who propose the statuses of the unit’s items; several per unit."
+            ),
         }
         widgets = {"focal_points": forms.CheckboxSelectMultiple}
 
     def __init__(self, *args, plan, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        # Members of the group, and whoever the unit already names (kept if they left it).
+        named = Q(focal_point_units=self.instance.pk) if self.instance.pk else Q(pk__in=[])
         self.fields["focal_points"].queryset = (
             get_user_model()
-            .objects.filter(Q(groups__name="Focal points") | Q(focal_point_units=self.instance.pk))
+            .objects.filter(Q(groups__name="Focal points") | named)
             .distinct()
             .order_by("username")
         )

@@ -128,19 +128,21 @@ class Outgoing:
 
         Returns False if another run had claimed it; raises what the mail server raised."""
         message = self.message()
+        key = {
+            "session": self.session,
+            "recipient": self.recipient,
+            "kind": self.kind,
+            "occasion": self.occasion,
+        }
         try:
             with transaction.atomic():
-                reminder = Reminder.objects.create(
-                    session=self.session,
-                    recipient=self.recipient,
-                    kind=self.kind,
-                    occasion=self.occasion,
-                    language=self.language,
-                )
+                reminder = Reminder.objects.create(**key, language=self.language)
                 reminder.items.set(self.items)
                 message.send()
         except IntegrityError:
-            return False
+            if Reminder.objects.filter(**key).exists():
+                return False
+            raise  # not the claim: something else went wrong
         return True
 
 

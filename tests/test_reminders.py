@@ -8,6 +8,7 @@ import sqlite3
 import subprocess
 import sys
 from io import StringIO
+from urllib.parse import quote
 
 import pytest
 from django.conf import settings
@@ -372,9 +373,10 @@ def database_url(tmp_path) -> str:
     by the tests, copied into a file."""
     settings_dict = connection.settings_dict
     if connection.vendor == "postgresql":
-        user, host = settings_dict["USER"], settings_dict["HOST"] or "127.0.0.1"
-        port = settings_dict["PORT"] or 5432
-        return f"postgres://{user}@{host}:{port}/{settings_dict['NAME']}"
+        user, password = quote(settings_dict["USER"]), quote(settings_dict["PASSWORD"] or "")
+        credentials = f"{user}:{password}" if password else user
+        host, port = settings_dict["HOST"] or "127.0.0.1", settings_dict["PORT"] or 5432
+        return f"postgres://{credentials}@{host}:{port}/{settings_dict['NAME']}"
     path = tmp_path / "db.sqlite3"
     connection.ensure_connection()
     with sqlite3.connect(path) as copy:

@@ -54,8 +54,9 @@ def test_round_page_budget(editor_client, round_data, query, django_assert_max_n
     # Session (auth) and user; the editor's permissions (user, groups); the session; the plan;
     # the items with their round state; their units; the units' focal points; the proposals;
     # the counts by state; the units without focal points; the unit filter's choices; the
-    # as-of stamp. (The CSV leaves out what only the page shows.)
-    with django_assert_max_num_queries(14):
+    # last reminder to each focal point; the as-of stamp. (The CSV leaves out what only the
+    # page shows.)
+    with django_assert_max_num_queries(15):
         response = editor_client.get(f"/sessions/GB.399/round/{query}")
     assert response.status_code == 200
 

@@ -4,6 +4,7 @@ SMTP server on 127.0.0.1, in each recipient's language, never twice."""
 
 import datetime
 import os
+import re
 import sqlite3
 import subprocess
 import sys
@@ -16,6 +17,8 @@ from django.contrib.auth.models import Group
 from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils.formats import date_format
+from django.utils.timezone import localtime
 
 from accounts.models import Profile
 from actions.content import forget_mostly_english
@@ -363,6 +366,18 @@ def test_the_round_page_reads_the_last_reminder_sent(gb341_due, django_user_mode
         for n, user in [(1, amina), (1, bruno), (5, bruno), (6, bruno)]
     }
     assert Reminder.objects.last_sent_per_item(gb341_due)[item_1].occasion == Occasion.DAYS_2
+
+
+def test_the_round_page_shows_when_each_items_focal_points_were_last_reminded(
+    gb341_due, django_user_model, smtp, editor_client
+):
+    start_round(django_user_model, gb341_due)
+    send("--today", WEEK_BEFORE)
+    sent_at = Reminder.objects.get(recipient__username="bruno").sent_at
+    page = editor_client.get("/sessions/GB.341/round/").content.decode()
+    assert "Last reminder" in page
+    row = re.search(r'<tr id="item-6".*?</tr>', page, re.S).group(0)
+    assert date_format(localtime(sent_at), "DATETIME_FORMAT") in row
 
 
 # Two runs at once: two processes, as two servers' timers would start them.

@@ -315,3 +315,41 @@ def test_a_coordinators_direct_edit_still_works_and_settles_the_item(round_open,
     page = round_open.get("/my-items/").content.decode()
     assert "Recorded by a coordinator: nothing more is asked." in page
     assert propose(round_open, 1, FIRST, unit="ACTRAV").status_code == 409
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_coordinators_reviewing_one_proposal_at_once_on_postgresql(editor, second_editor):
+    """One accepts while the other sends back: exactly one decision holds, and the draft's
+    status follows it."""
+    from django.core.management import call_command
+    from django.db import connection
+
+    from .test_editing import at_the_same_moment
+
+    if connection.vendor != "postgresql":
+        pytest.skip("row locking across connections is the PostgreSQL promise; CI runs it there")
+    call_command("load_document", verbosity=0)  # transactional tests start empty
+    session = GoverningBodySession.objects.create(
+        code="GB.341", held_in="2021-03-01", period="March 2021"
+    )
+    session.carry_over(by=editor)
+    user = User.objects.create_user("amina")
+    actrav = Unit.objects.get(code="ACTRAV")
+    actrav.focal_points.add(user)
+    proposal = StatusProposal.propose(
+        ActionItem.objects.get(number=1), session, actrav, status="completed",
+        wording=AGAIN, note="", by=user, seen_version=0,
+    )  # fmt: skip
+
+    def decide(coordinator, decision):
+        read = StatusProposal.objects.get(pk=proposal.pk)
+        if decision == "accept":
+            return lambda: read.accept(by=coordinator, seen_version=read.version)
+        return lambda: read.send_back(by=coordinator, comment=COMMENT, seen_version=read.version)
+
+    outcomes = at_the_same_moment([(editor, "accept"), (second_editor, "send_back")], decide)
+    assert outcomes == ["conflict", "saved"]
+    final = StatusProposal.objects.get(pk=proposal.pk)
+    assert final.version == 2
+    draft = StatusReport.objects.get(action_item__number=1, session=session)
+    assert (draft.wording == AGAIN) == (final.state == ProposalState.ACCEPTED)

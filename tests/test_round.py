@@ -212,6 +212,24 @@ def test_a_coordinator_names_focal_points_and_assigns_items_to_units(
     assert again.status_code == 422 and Unit.objects.filter(code="HR").count() == 1
 
 
+def test_publishing_asks_about_units_that_sent_nothing_and_proposals_not_reviewed(
+    round_open, editor_client
+):
+    gate = editor_client.get("/sessions/GB.341/publish/").content.decode()
+    assert "Items whose unit sent nothing (1)" in gate
+    assert "ACTRAV sent nothing for GB.341." in gate  # units without focal points: not asked
+    propose(round_open, 1, FIRST, unit="ACTRAV")
+    gate = editor_client.get("/sessions/GB.341/publish/").content.decode()
+    assert "Items whose unit sent nothing" not in gate
+    assert "Proposals not yet reviewed (1)" in gate
+    assert f"/proposals/{proposal_of(1, 'ACTRAV').pk}/review/" in gate
+    review(editor_client, proposal_of(1, "ACTRAV"), "send_back", COMMENT)
+    gate = editor_client.get("/sessions/GB.341/publish/").content.decode()
+    assert "Sent back to ACTRAV; nothing proposed since." in gate
+    # Publishing anyway needs the confirmation, as for every warning.
+    assert editor_client.post("/sessions/GB.341/publish/", {}).status_code == 422
+
+
 # --- Bad input: refused with a message, nothing changed -----------------------------------------
 
 

@@ -234,11 +234,11 @@ def review_proposal(request: HttpRequest, pk: int) -> HttpResponse:
 
 def last_reminders(session: GoverningBodySession) -> dict[int, datetime.datetime] | None:
     """HOOK for the reminders (issue 20, part 4, built on another branch): the last reminder
-    sent to each focal point (by user id) for `session`, or None while the reminders' record
-    does not exist, and then the round page has no "Last reminder" column. See
-    /work/notes/round-contract.md: the reminders provide `actions.reminders.last_reminders`."""
+    sent to each focal point (by user id) for `session`, or None while the reminders' app is
+    not there, and then the round page has no "Last reminder" column. The reminders build on
+    the round, so they are imported here, at call time."""
     try:
-        from .reminders import last_reminders as sent  # type: ignore[import-not-found]
+        from reminders.models import last_reminders as sent  # type: ignore[import-not-found]
     except ImportError:
         return None
     return sent(session)

@@ -230,6 +230,18 @@ def test_publishing_asks_about_units_that_sent_nothing_and_proposals_not_reviewe
     assert editor_client.post("/sessions/GB.341/publish/", {}).status_code == 422
 
 
+def test_editors_see_how_many_units_await_review_and_readers_nothing(round_open, editor_client):
+    turin = focal_point_client(editor_client, "bruno", "Turin Centre")  # item 1 is theirs too
+    propose(round_open, 1, FIRST, unit="ACTRAV")
+    propose(turin, 1, AGAIN, unit="Turin Centre")
+    appendix = editor_client.get("/appendix/").content.decode()
+    assert "proposed by ACTRAV and 1 other unit, awaiting review" in appendix
+    french = editor_client.get("/fr/appendix/").content.decode()
+    assert "proposé par ACTRAV et 1 autre unité, en attente d’examen" in french
+    for reader in (Client(), round_open, turin):
+        assert "awaiting review" not in reader.get("/appendix/").content.decode()
+
+
 # --- Bad input: refused with a message, nothing changed -----------------------------------------
 
 

@@ -234,13 +234,20 @@ class ActionItemQuerySet(models.QuerySet):
                 awaiting_count=models.Value(None, output_field=models.IntegerField()),
             )
         report = StatusReport.objects.filter(action_item=OuterRef("pk"), session=session)
-        # The round (actions/round.py): "proposed by ACTRAV, awaiting review".
+        return self.annotate(
+            draft_status=Subquery(report.values("status")[:1]),
+            draft_wording=Subquery(report.values("wording")[:1]),
+        ).with_awaiting_review(session)
+
+    def with_awaiting_review(self, session: GoverningBodySession) -> ActionItemQuerySet:
+        """For editors, the round (actions/round.py): annotate `awaiting_unit` and
+        `awaiting_count`, the first unit (by code) whose proposal for `session` awaits review
+        and how many do (None when none does), for "proposed by ACTRAV, awaiting review".
+        Adds no query."""
         awaiting = StatusProposal.objects.filter(
             action_item=OuterRef("pk"), session=session, state="proposed"
         )
         return self.annotate(
-            draft_status=Subquery(report.values("status")[:1]),
-            draft_wording=Subquery(report.values("wording")[:1]),
             awaiting_unit=Subquery(awaiting.order_by("unit__code").values("unit__code")[:1]),
             awaiting_count=Subquery(
                 awaiting.order_by().values("action_item").annotate(n=Count("pk")).values("n")

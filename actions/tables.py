@@ -139,6 +139,8 @@ class RoundTable(tables.Table):
         self.reminders = reminders
         if reminders is not None:
             self.columns.show("last_reminder")
+        else:  # nor in the downloads
+            self.columns["last_reminder"].column.exclude_from_export = True
 
     def render_text(self, record: ActionItem) -> LocalText:
         return localized(record, "text")

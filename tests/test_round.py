@@ -212,6 +212,36 @@ def test_a_coordinator_names_focal_points_and_assigns_items_to_units(
     assert again.status_code == 422 and Unit.objects.filter(code="HR").count() == 1
 
 
+def test_publishing_asks_about_units_that_sent_nothing_and_proposals_not_reviewed(
+    round_open, editor_client
+):
+    gate = editor_client.get("/sessions/GB.341/publish/").content.decode()
+    assert "Items whose unit sent nothing (1)" in gate
+    assert "ACTRAV sent nothing for GB.341." in gate  # units without focal points: not asked
+    propose(round_open, 1, FIRST, unit="ACTRAV")
+    gate = editor_client.get("/sessions/GB.341/publish/").content.decode()
+    assert "Items whose unit sent nothing" not in gate
+    assert "Proposals not yet reviewed (1)" in gate
+    assert f"/proposals/{proposal_of(1, 'ACTRAV').pk}/review/" in gate
+    review(editor_client, proposal_of(1, "ACTRAV"), "send_back", COMMENT)
+    gate = editor_client.get("/sessions/GB.341/publish/").content.decode()
+    assert "Sent back to ACTRAV; nothing proposed since." in gate
+    # Publishing anyway needs the confirmation, as for every warning.
+    assert editor_client.post("/sessions/GB.341/publish/", {}).status_code == 422
+
+
+def test_editors_see_how_many_units_await_review_and_readers_nothing(round_open, editor_client):
+    turin = focal_point_client(editor_client, "bruno", "Turin Centre")  # item 1 is theirs too
+    propose(round_open, 1, FIRST, unit="ACTRAV")
+    propose(turin, 1, AGAIN, unit="Turin Centre")
+    appendix = editor_client.get("/appendix/").content.decode()
+    assert "proposed by ACTRAV and 1 other unit, awaiting review" in appendix
+    french = editor_client.get("/fr/appendix/").content.decode()
+    assert "proposé par ACTRAV et 1 autre unité, en attente d’examen" in french
+    for reader in (Client(), round_open, turin):
+        assert "awaiting review" not in reader.get("/appendix/").content.decode()
+
+
 # --- Bad input: refused with a message, nothing changed -----------------------------------------
 
 
@@ -315,3 +345,41 @@ def test_a_coordinators_direct_edit_still_works_and_settles_the_item(round_open,
     page = round_open.get("/my-items/").content.decode()
     assert "Recorded by a coordinator: nothing more is asked." in page
     assert propose(round_open, 1, FIRST, unit="ACTRAV").status_code == 409
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_coordinators_reviewing_one_proposal_at_once_on_postgresql(editor, second_editor):
+    """One accepts while the other sends back: exactly one decision holds, and the draft's
+    status follows it."""
+    from django.core.management import call_command
+    from django.db import connection
+
+    from .test_editing import at_the_same_moment
+
+    if connection.vendor != "postgresql":
+        pytest.skip("row locking across connections is the PostgreSQL promise; CI runs it there")
+    call_command("load_document", verbosity=0)  # transactional tests start empty
+    session = GoverningBodySession.objects.create(
+        code="GB.341", held_in="2021-03-01", period="March 2021"
+    )
+    session.carry_over(by=editor)
+    user = User.objects.create_user("amina")
+    actrav = Unit.objects.get(code="ACTRAV")
+    actrav.focal_points.add(user)
+    proposal = StatusProposal.propose(
+        ActionItem.objects.get(number=1), session, actrav, status="completed",
+        wording=AGAIN, note="", by=user, seen_version=0,
+    )  # fmt: skip
+
+    def decide(coordinator, decision):
+        read = StatusProposal.objects.get(pk=proposal.pk)
+        if decision == "accept":
+            return lambda: read.accept(by=coordinator, seen_version=read.version)
+        return lambda: read.send_back(by=coordinator, comment=COMMENT, seen_version=read.version)
+
+    outcomes = at_the_same_moment([(editor, "accept"), (second_editor, "send_back")], decide)
+    assert outcomes == ["conflict", "saved"]
+    final = StatusProposal.objects.get(pk=proposal.pk)
+    assert final.version == 2
+    draft = StatusReport.objects.get(action_item__number=1, session=session)
+    assert (draft.wording == AGAIN) == (final.state == ProposalState.ACCEPTED)

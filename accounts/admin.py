@@ -2,9 +2,27 @@ import datetime
 from typing import Any
 
 from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
 from django.http import HttpRequest
 
-from .models import SecurityEvent
+from .models import Profile, SecurityEvent
+
+
+class ProfileInline(admin.StackedInline):
+    """A user's preferences (the language of the e-mails sent to them) on their admin page."""
+
+    model = Profile
+    can_delete = False
+
+
+# Django's own user admin, with the preferences beside it.
+admin.site.unregister(get_user_model())
+
+
+@admin.register(get_user_model())
+class UserWithProfileAdmin(UserAdmin):
+    inlines = [ProfileInline]
 
 
 @admin.register(SecurityEvent)

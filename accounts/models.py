@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 class SecurityEvent(models.Model):
@@ -51,3 +52,42 @@ class SecurityEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.username or '-'} from {self.ip_address or '?'}"
+
+
+class Profile(models.Model):
+    """What a person chooses for themselves; for now the language the tracker writes to them in
+    (reminders and digests). Made on the first save of the preferences page or in Django admin:
+    a user without one gets the site's default (`language_of`)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile"
+    )
+    language = models.CharField(
+        _("language"),
+        max_length=2,
+        choices=settings.LANGUAGES,
+        default=settings.LANGUAGE_CODE,
+        help_text=_("The language of the e-mails the tracker sends you."),
+    )
+
+    class Meta:
+        verbose_name = _("preferences")
+        verbose_name_plural = _("preferences")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(language__in=[code for code, _name in settings.LANGUAGES]),
+                name="profile_language_known",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return str(self.user)
+
+
+def language_of(user) -> str:
+    """The user's chosen language, or the site's default; no query when `profile` was selected
+    with the user (`select_related("profile")`)."""
+    try:
+        return user.profile.language
+    except Profile.DoesNotExist:
+        return settings.LANGUAGE_CODE

@@ -1,6 +1,9 @@
-"""The roles of the README as groups: Editors (ILO staff who keep the plan current), Viewers.
+"""The roles of the README as groups: Editors (ILO staff who keep the plan current and coordinate
+the reporting round), Focal points (staff of a responsible unit who propose its items' statuses),
+Viewers.
 
-Migration actions/0004_roles made them once; this makes them again after every `migrate` and
+Migration actions/0004_roles made them once (0011_focal_points_role added Focal points and the
+round's permissions); this makes them again after every `migrate` and
 `flush` if they are missing (a flush empties the auth tables, and Django recreates permissions
 afterwards but not groups). A group that exists is left alone: an administrator may have changed
 its permissions in Django admin.
@@ -29,8 +32,16 @@ EDIT = [
     "actions.add_progressupdate",
     "countries.add_engagement",
     "countries.change_engagement",
+    # The reporting round: review proposals, name units' focal points and assign items to units.
+    "actions.view_statusproposal",
+    "actions.change_statusproposal",
+    "actions.add_unit",
+    "actions.change_unit",
 ]
-ROLES = {"Editors": READ + EDIT, "Viewers": READ}
+# Focal points read what viewers read and propose statuses for their own units' items only
+# (actions/round.py); they do not see drafts (`actions.readers.is_editor`).
+PROPOSE = ["actions.add_statusproposal"]
+ROLES = {"Editors": READ + EDIT, "Focal points": READ + PROPOSE, "Viewers": READ}
 
 
 def ensure_roles(using: str = "default", **kwargs: Any) -> None:

@@ -6,7 +6,7 @@ from allauth.account import views as allauth_views
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from . import sso
+from . import sso, views
 
 # Single sign-on with allauth's paths and names, and the checks of accounts.sso; before allauth's
 # own. reform_tracker/urls.py also serves them without a language prefix, so that they are
@@ -31,6 +31,7 @@ urlpatterns = [
         ),
         name="password_change_done",
     ),
+    path("preferences/", views.preferences, name="account_preferences"),
     *sso_urlpatterns,
     path("", include("allauth.urls")),
 ]

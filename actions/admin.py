@@ -4,6 +4,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from .content import CONTENT_LANGUAGES
 from .models import ActionItem, Component, KeyFigure, Paragraph, Plan, Unit
 from .reporting import GoverningBodySession, ProgressUpdate, StatusReport
+from .round import StatusProposal
 
 
 def translations(*fields: str) -> tuple[str, dict]:
@@ -15,7 +16,7 @@ def translations(*fields: str) -> tuple[str, dict]:
 
 @admin.register(GoverningBodySession)
 class GoverningBodySessionAdmin(admin.ModelAdmin):
-    list_display = ["code", "period", "document_symbol", "cancelled"]
+    list_display = ["code", "period", "document_symbol", "statuses_due", "cancelled"]
     list_filter = ["cancelled"]
     search_fields = ["code", "document_symbol", "document_title"]
 
@@ -56,10 +57,33 @@ class ComponentAdmin(admin.ModelAdmin):
     inlines = [ActionItemInline]
 
 
+class ResponsibleForInline(admin.TabularInline):
+    """The items a unit is responsible for (also chosen on each item's page)."""
+
+    model = ActionItem.responsible_units.through
+    extra = 0
+    verbose_name = "action item"
+    verbose_name_plural = "responsible for"
+
+
 @admin.register(Unit)
 class UnitAdmin(admin.ModelAdmin):
     list_display = ["code", "name"]
     search_fields = ["code", "name"]
+    filter_horizontal = ["focal_points"]
+    inlines = [ResponsibleForInline]
+
+
+@admin.register(StatusProposal)
+class StatusProposalAdmin(SimpleHistoryAdmin):
+    """Proposals are made and reviewed on the site (their verbs check who and when); here they
+    are read, and corrected by a superuser if need be."""
+
+    list_display = ["action_item", "session", "unit", "state", "status", "proposed_by"]
+    list_filter = ["session", "state", "unit"]
+    search_fields = ["wording", "note", "review_comment", "action_item__text"]
+    list_select_related = ["action_item", "session", "unit", "proposed_by"]
+    readonly_fields = ["version", "proposed_at", "reviewed_at"]
 
 
 class StatusReportInline(admin.StackedInline):

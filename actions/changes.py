@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from .models import DONE_STATUSES as DONE
 from .models import ActionItem, Plan
 from .reporting import GoverningBodySession, ProgressUpdate, Status, StatusReport
+from .round import RoundState, StatusProposal
 
 if TYPE_CHECKING:
     from countries.models import Engagement
@@ -243,14 +244,20 @@ class WarningKind:
     PAST_YEAR = "past_year"
     NEWLY_LATE = "newly_late"
     NEWLY_COMPLETED = "newly_completed"
+    # The reporting round (actions/round.py).
+    AWAITING_REVIEW = "awaiting_review"
+    NOTHING_FROM_UNIT = "nothing_from_unit"
 
     TITLES = {
         NO_STATUS: _("No status: the row would be blank"),
         PAST_YEAR: _("A wording that names a year gone by"),
         NEWLY_LATE: _("Late since the last session, and nothing says so"),
         NEWLY_COMPLETED: _("Completed since the last session, with nothing to show for it"),
+        AWAITING_REVIEW: _("Proposals not yet reviewed"),
+        NOTHING_FROM_UNIT: _("Items whose unit sent nothing"),
     }
     FIXED_BY_STATUS = {NO_STATUS, PAST_YEAR}
+    FIXED_IN_THE_ROUND = {AWAITING_REVIEW, NOTHING_FROM_UNIT}
 
 
 @dataclass
@@ -258,6 +265,8 @@ class Warning:
     item: ActionItem
     kind: str
     message: str
+    # The round's warnings link to the proposal to review, or to the item in the round page.
+    url: str = ""
 
     @property
     def title(self) -> str:
@@ -265,12 +274,18 @@ class Warning:
 
     @property
     def fix_url(self) -> str:
+        if self.url:
+            return self.url
         if self.kind in WarningKind.FIXED_BY_STATUS:
             return reverse("actions:edit-status", args=[self.item.number])
         return reverse("actions:add-update", args=[self.item.number])
 
     @property
     def fix_label(self) -> str:
+        if self.kind == WarningKind.AWAITING_REVIEW:
+            return gettext("Review the proposal for item %(number)s") % {"number": self.item.number}
+        if self.kind == WarningKind.NOTHING_FROM_UNIT:
+            return gettext("See item %(number)s in the round") % {"number": self.item.number}
         if self.kind in WarningKind.FIXED_BY_STATUS:
             return gettext("Change the status of item %(number)s") % {"number": self.item.number}
         return gettext("Add a progress note to item %(number)s") % {"number": self.item.number}
@@ -319,5 +334,46 @@ def publication_warnings(session: GoverningBodySession) -> list[Warning]:
                 "Marked completed for %(code)s without a progress note or evidence link."
             ) % {"code": session.code}
             warnings.append(Warning(item, WarningKind.NEWLY_COMPLETED, message))
+    warnings += round_warnings(session, plan)
     order = list(WarningKind.TITLES)
     return sorted(warnings, key=lambda warning: order.index(warning.kind))
+
+
+def round_warnings(session: GoverningBodySession, plan: Plan) -> list[Warning]:
+    """The reporting round's part of the gate: proposals still awaiting review, and items whose
+    unit (one with focal points, who could have) sent nothing, or nothing since it was sent
+    back. Items a coordinator settled (accepted or recorded) are not asked about. Four queries."""
+    warnings = [
+        Warning(
+            proposal.action_item,
+            WarningKind.AWAITING_REVIEW,
+            gettext("Proposed by %(unit)s, awaiting review.") % {"unit": proposal.unit.code},
+            reverse("actions:review-proposal", args=[proposal.pk]),
+        )
+        for proposal in StatusProposal.objects.for_session(session)
+        .awaiting_review()
+        .filter(action_item__plan=plan)
+        .order_by("action_item__number", "unit__code")
+    ]
+    round_url = reverse("actions:session-round", args=[session.code])
+    items = ActionItem.objects.filter(plan=plan).for_round(session)
+    for item in items.filter(round_state__in=[RoundState.NOTHING_YET, RoundState.SENT_BACK]):
+        sent = {proposal.unit_id: proposal for proposal in item.round_proposals}
+        for unit in item.responsible_units.all():
+            if (
+                not unit.focal_points.all()
+                or unit.pk in sent
+                and sent[unit.pk].state != "sent_back"
+            ):
+                continue
+            message = (
+                gettext("Sent back to %(unit)s; nothing proposed since.")
+                if unit.pk in sent
+                else gettext("%(unit)s sent nothing for %(code)s.")
+            ) % {"unit": unit.code, "code": session.code}
+            warnings.append(
+                Warning(
+                    item, WarningKind.NOTHING_FROM_UNIT, message, f"{round_url}#item-{item.number}"
+                )
+            )
+    return warnings

@@ -4,8 +4,9 @@ from django.http import HttpRequest
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from .models import ActionItemQuerySet, Component, Plan
+from .models import ActionItemQuerySet, Component, Plan, Unit
 from .reporting import Status
+from .round import RoundState
 
 
 class AppendixFilter(django_filters.FilterSet):
@@ -50,3 +51,20 @@ class AppendixFilter(django_filters.FilterSet):
             | Q(due_by__icontains=value)
             | Q(current_wording__icontains=value)
         )
+
+
+class RoundFilter(django_filters.FilterSet):
+    """Filters of a session's round page; they work on `ActionItem.objects.for_round()`."""
+
+    state = django_filters.ChoiceFilter(
+        label=_("State"),
+        field_name="round_state",
+        choices=RoundState.choices,
+        empty_label=_("Any state"),
+    )
+    unit = django_filters.ModelChoiceFilter(
+        label=_("Unit"),
+        field_name="responsible_units",
+        queryset=Unit.objects.all(),
+        empty_label=_("All units"),
+    )

@@ -2,11 +2,15 @@ import json
 import re
 
 from django import forms
+from django.contrib.auth import get_user_model
+from django.db.models import Q
 from django.utils.translation import gettext, override
 from django.utils.translation import gettext_lazy as _
 
 from .content import CONTENT_LANGUAGES, REASON_MAX_LENGTH
+from .models import Unit
 from .reporting import GoverningBodySession, ProgressUpdate, Status, StatusReport
+from .round import StatusProposal
 
 
 class StatusReportForm(forms.ModelForm):
@@ -147,16 +151,20 @@ class SessionForm(forms.ModelForm):
 
     class Meta:
         model = GoverningBodySession
-        fields = ["code", "held_in", "period", "document_symbol", "document_title"]
+        fields = ["code", "held_in", "period", "document_symbol", "document_title", "statuses_due"]
         labels = {
             "code": _("Code"),
             "held_in": _("Month of the session"),
             "period": _("Period"),
             "document_symbol": _("Document symbol"),
             "document_title": _("Document title"),
+            "statuses_due": _("Statuses due"),
         }
         # A month picker: the session's month is all that is asked (a full date is taken too).
-        widgets = {"held_in": forms.DateInput(attrs={"type": "month"}, format="%Y-%m")}
+        widgets = {
+            "held_in": forms.DateInput(attrs={"type": "month"}, format="%Y-%m"),
+            "statuses_due": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        }
         field_classes = {"held_in": MonthField}
         # Only where the form says it otherwise than the model (the document symbol's is the
         # model's help_text).
@@ -164,6 +172,10 @@ class SessionForm(forms.ModelForm):
             "code": _("GB. and the session’s number, e.g. GB.341."),
             "held_in": _("Year and month (YYYY-MM); it orders the sessions."),
             "period": _("As the session’s documents say it, e.g. March 2021."),
+            "statuses_due": _(
+                "Optional (YYYY-MM-DD): the day by which the responsible units are asked to "
+                "propose their statuses; reminders are sent before it."
+            ),
         }
 
     def clean_code(self) -> str:
@@ -270,3 +282,114 @@ class ApplyImportForm(forms.Form):
     def chosen(self) -> dict[int, str]:
         """Item number → status, for the ticked rows."""
         return {n: self.cleaned_data[f"status-{n}"] for n in self.cleaned_data["apply"]}
+
+
+# --- The reporting round (actions/round.py) ----------------------------------------------------
+
+
+class ProposalForm(forms.ModelForm):
+    """A focal point's proposed status for one of their unit's items, for the open session."""
+
+    # The session the form was opened for: a form kept open while the session was published
+    # is refused rather than sent to the next one.
+    session = forms.CharField(widget=forms.HiddenInput)
+    version = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
+
+    class Meta:
+        model = StatusProposal
+        fields = ["unit", "status", "wording", "note"]
+        labels = {
+            "unit": _("For the unit"),
+            "status": _("Status"),
+            "wording": _("Wording for the document"),
+            "note": _("Progress note"),
+        }
+        help_texts = {
+            "wording": _("As the Appendix would print it. Left empty, the status's own name."),
+            "note": _("Optional: what was done, for the coordinator and the item's updates."),
+        }
+        widgets = {"note": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args, units, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units
+        self.fields["unit"].empty_label = None
+        self.fields["status"].choices = Status.choices
+        self.fields["wording"].required = False
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if data.get("status") and not data.get("wording", "").strip():
+            with override("en"):  # the document's wording is English
+                data["wording"] = str(Status(data["status"]).label)
+        return data
+
+
+class ReviewForm(forms.Form):
+    """A coordinator's decision on a proposal."""
+
+    ACCEPT = "accept"
+    SEND_BACK = "send_back"
+
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[
+            (ACCEPT, _("Accept: it becomes the draft’s status")),
+            (SEND_BACK, _("Send back to the unit, saying why")),
+        ],
+        widget=forms.RadioSelect,
+    )
+    comment = forms.CharField(
+        label=_("Comment for the unit"),
+        required=False,
+        max_length=StatusProposal._meta.get_field("review_comment").max_length,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Required when sending back: the focal points read it."),
+    )
+    version = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if data.get("decision") == self.SEND_BACK and not data.get("comment", "").strip():
+            self.add_error("comment", gettext("Say why it goes back, so that the unit can fix it."))
+        return data
+
+
+class UnitForm(forms.ModelForm):
+    """A coordinator names a unit's focal points and the items it is responsible for."""
+
+    items = forms.ModelMultipleChoiceField(
+        label=_("Responsible for"),
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = Unit
+        fields = ["code", "name", "focal_points"]
+        labels = {"code": _("Code"), "name": _("Name"), "focal_points": _("Focal points")}
+        help_texts = {
+            "code": _("As the Office writes it, e.g. ACTRAV."),
+            "focal_points": _(
+                "Staff who propose the statuses of the unit’s items; several per unit."
+            ),
+        }
+        widgets = {"focal_points": forms.CheckboxSelectMultiple}
+
+    def __init__(self, *args, plan, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # Members of the group, and whoever the unit already names (kept if they left it).
+        named = Q(focal_point_units=self.instance.pk) if self.instance.pk else Q(pk__in=[])
+        self.fields["focal_points"].queryset = (
+            get_user_model()
+            .objects.filter(Q(groups__name="Focal points") | named)
+            .distinct()
+            .order_by("username")
+        )
+        self.fields["items"].queryset = plan.action_items.order_by("number")
+        self.fields["items"].label_from_instance = lambda item: (
+            gettext("Item %(number)s") % {"number": item.number}
+        )
+        if self.instance.pk:
+            self.initial["items"] = list(self.instance.action_items.values_list("pk", flat=True))

@@ -12,11 +12,14 @@ from __future__ import annotations
 
 import datetime
 
+from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import IntegrityError, models, transaction
 from django.db.models import (
     BooleanField,
     Count,
     DateField,
+    Exists,
     ExpressionWrapper,
     F,
     OuterRef,
@@ -51,6 +54,7 @@ from .reporting import (
     Status,
     StatusReport,
 )
+from .round import RoundState, StatusProposal, round_state
 
 
 class PlanQuerySet(models.QuerySet):
@@ -147,12 +151,38 @@ class UnitQuerySet(models.QuerySet):
     def get_by_natural_key(self, code: str) -> Unit:
         return self.get(code=code)
 
+    def of_focal_point(self, user) -> UnitQuerySet:
+        """The units `user` serves as a focal point."""
+        return self.filter(focal_points=user)
+
+    def without_focal_points(self) -> UnitQuerySet:
+        """Units responsible for some item that have nobody to propose its status."""
+        return self.filter(action_items__isnull=False, focal_points__isnull=True).distinct()
+
+    def for_round(self) -> UnitQuerySet:
+        """Units with their focal points, for the round's pages (two queries)."""
+        return self.prefetch_related(
+            models.Prefetch(
+                "focal_points",
+                queryset=get_user_model().objects.order_by("username"),
+            )
+        )
+
 
 class Unit(models.Model):
     """An ILO department, bureau or centre that the document names as doing the work."""
 
     code = models.CharField(max_length=30, unique=True)
     name = models.CharField(max_length=200)
+    focal_points = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="focal_point_units",
+        verbose_name=_("focal points"),
+        help_text=_(
+            "Staff who propose the status of the unit's items; they need the group Focal points."
+        ),
+    )
 
     objects = UnitQuerySet.as_manager()
 
@@ -193,16 +223,35 @@ class ActionItemQuerySet(models.QuerySet):
 
     def with_draft(self, session: GoverningBodySession | None) -> ActionItemQuerySet:
         """For editors: annotate `draft_status` and `draft_wording` from the open draft session
-        (None where the draft has no report for the item yet, or there is no draft)."""
+        (None where the draft has no report for the item yet, or there is no draft), and
+        `awaiting_unit` and `awaiting_count`: the first unit (by code) whose proposal awaits
+        review, and how many do (None when none does)."""
         if session is None:
             return self.annotate(
                 draft_status=models.Value(None, output_field=models.CharField()),
                 draft_wording=models.Value(None, output_field=models.CharField()),
+                awaiting_unit=models.Value(None, output_field=models.CharField()),
+                awaiting_count=models.Value(None, output_field=models.IntegerField()),
             )
         report = StatusReport.objects.filter(action_item=OuterRef("pk"), session=session)
         return self.annotate(
             draft_status=Subquery(report.values("status")[:1]),
             draft_wording=Subquery(report.values("wording")[:1]),
+        ).with_awaiting_review(session)
+
+    def with_awaiting_review(self, session: GoverningBodySession) -> ActionItemQuerySet:
+        """For editors, the round (actions/round.py): annotate `awaiting_unit` and
+        `awaiting_count`, the first unit (by code) whose proposal for `session` awaits review
+        and how many do (None when none does), for "proposed by ACTRAV, awaiting review".
+        Adds no query."""
+        awaiting = StatusProposal.objects.filter(
+            action_item=OuterRef("pk"), session=session, state="proposed"
+        )
+        return self.annotate(
+            awaiting_unit=Subquery(awaiting.order_by("unit__code").values("unit__code")[:1]),
+            awaiting_count=Subquery(
+                awaiting.order_by().values("action_item").annotate(n=Count("pk")).values("n")
+            ),
         )
 
     def as_reported_to(self, session: GoverningBodySession) -> ActionItemQuerySet:
@@ -251,6 +300,91 @@ class ActionItemQuerySet(models.QuerySet):
     def overdue(self, today: datetime.date | None = None) -> ActionItemQuerySet:
         """The items overdue on `today`, the longest overdue first."""
         return self.for_appendix(today).filter(overdue=True).order_by("due_date", "number")
+
+    # --- The reporting round (actions/round.py) ---
+
+    def of_units(self, units) -> ActionItemQuerySet:
+        """The items that any of `units` (a queryset or list of units) is responsible for."""
+        through = ActionItem.responsible_units.through.objects.filter(unit__in=units)
+        return self.filter(pk__in=through.values("actionitem_id"))
+
+    def of_focal_point(self, user) -> ActionItemQuerySet:
+        """The items of the units `user` serves as a focal point."""
+        return self.of_units(Unit.objects.of_focal_point(user))
+
+    def with_round_state(self, session: GoverningBodySession) -> ActionItemQuerySet:
+        """Annotate `round_state`, a `RoundState` value: where each item stands in the round
+        for `session` (nothing yet / proposed / sent back / accepted / recorded by a
+        coordinator). Adds no query."""
+        return self.annotate(round_state=round_state(OuterRef("pk"), session))
+
+    def for_round(self, session: GoverningBodySession) -> ActionItemQuerySet:
+        """The round page's rows for `session`: items in the Appendix's order with `round_state`,
+        their units with focal points, and `round_proposals` (the session's proposals for the
+        item). Four queries: items, units, focal points, proposals."""
+        return (
+            self.select_related("component")
+            .with_round_state(session)
+            .prefetch_related(
+                models.Prefetch("responsible_units", queryset=Unit.objects.for_round()),
+                models.Prefetch(
+                    "proposals",
+                    queryset=StatusProposal.objects.for_session(session).order_by("unit__code"),
+                    to_attr="round_proposals",
+                ),
+            )
+            .order_by("component__number", "number")
+        )
+
+    def lacking_proposal(self, session: GoverningBodySession, units) -> ActionItemQuerySet:
+        """The items of `units` still asked of them in `session`: not settled by a coordinator
+        (accepted or recorded), and with no proposal of theirs awaiting review or accepted (none,
+        or one sent back to propose again). Annotated with `round_state`."""
+        live = StatusProposal.objects.filter(
+            action_item=OuterRef("pk"), session=session, unit__in=units
+        ).exclude(state="sent_back")
+        return (
+            self.of_units(units)
+            .with_round_state(session)
+            .exclude(round_state__in=[RoundState.ACCEPTED, RoundState.RECORDED])
+            .exclude(Exists(live))
+        )
+
+    def lacking_proposal_by_focal_point(
+        self, session: GoverningBodySession
+    ) -> dict[models.Model, list[ActionItem]]:
+        """For each focal point (a user), the items of their units still lacking a proposal in
+        `session`, as `lacking_proposal(session, their units)` says, in the Appendix's order;
+        focal points with none are left out. Four queries, whatever the number of people."""
+        items = list(
+            self.with_round_state(session)
+            .exclude(round_state__in=[RoundState.ACCEPTED, RoundState.RECORDED])
+            .select_related("component")
+            .prefetch_related("responsible_units")
+            .order_by("component__number", "number")
+        )
+        live = set(
+            StatusProposal.objects.filter(session=session)
+            .exclude(state="sent_back")
+            .values_list("action_item_id", "unit_id")
+        )
+        units_of: dict[models.Model, set[int]] = {}
+        serving = Unit.focal_points.through.objects.select_related("user").order_by(
+            "user__username"
+        )
+        for row in serving:
+            units_of.setdefault(row.user, set()).add(row.unit_id)
+        result = {}
+        for user, units in units_of.items():
+            asked = [
+                item
+                for item in items
+                if units & {unit.pk for unit in item.responsible_units.all()}
+                and not any((item.pk, unit) in live for unit in units)
+            ]
+            if asked:
+                result[user] = asked
+        return result
 
     def status_counts(self) -> ActionItemQuerySet:
         """One row per component and current status: `component__number`, `current_status`,

@@ -40,6 +40,10 @@ from .readers import is_editor, visible_rows
 if TYPE_CHECKING:
     from .models import ActionItem
 
+# The history's reason for a status carried over to a new session, followed by the code of the
+# session it came from (`carry_over`; actions/history.py shows it in the page's language).
+CARRIED_OVER = "Carried over from "
+
 # The month names a session's period is written with, in English (see `local_period`).
 MONTHS = ["January", "February", "March", "April", "May", "June",
           "July", "August", "September", "October", "November", "December"]  # fmt: skip
@@ -130,6 +134,12 @@ class GoverningBodySession(models.Model):
         null=True,
         blank=True,
         related_name="+",
+    )
+    statuses_due = models.DateField(
+        _("statuses due"),
+        null=True,
+        blank=True,
+        help_text=_("The day by which the responsible units are asked to propose their statuses."),
     )
 
     objects = SessionQuerySet.as_manager()
@@ -232,7 +242,7 @@ class GoverningBodySession(models.Model):
             for report in previous.status_reports.exclude(action_item_id__in=already)
         )
         StatusReport.history.bulk_history_create(
-            reports, default_user=by, default_change_reason=f"Carried over from {previous.code}"
+            reports, default_user=by, default_change_reason=f"{CARRIED_OVER}{previous.code}"
         )
         return len(reports)
 

@@ -1,9 +1,12 @@
 import django_tables2 as tables
+from django.utils.formats import date_format
+from django.utils.timezone import localtime
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from .content import LocalText, localized
 from .models import ActionItem, Component
+from .round import RoundState
 
 
 class AppendixTable(tables.Table):
@@ -82,3 +85,99 @@ class AppendixTable(tables.Table):
         return (
             gettext("Yes, %(lateness)s") % {"lateness": record.lateness} if value else gettext("No")
         )
+
+
+class RoundTable(tables.Table):
+    """A session's reporting round: each item with its units, their focal points, where it stands
+    and the units' proposals (`ActionItem.objects.for_round(session)`). The same as CSV."""
+
+    number = tables.Column(
+        verbose_name=_("No."),
+        linkify=True,
+        attrs={
+            "a": {
+                "aria-label": lambda record: gettext("Item %(number)s") % {"number": record.number}
+            }
+        },
+    )
+    text = tables.Column(verbose_name=_("Action item"), attrs={"td": {"class": "item-text"}})
+    units = tables.Column(verbose_name=_("Responsible units"), empty_values=(), orderable=False)
+    focal_points = tables.Column(verbose_name=_("Focal points"), empty_values=(), orderable=False)
+    round_state = tables.Column(verbose_name=_("State"))
+    proposals = tables.TemplateColumn(
+        template_name="actions/_round_proposals.html",
+        verbose_name=_("Proposals"),
+        empty_values=(),
+        orderable=False,
+    )
+    # Shown only when the reminders' record answers (see `round_views.last_reminders`).
+    last_reminder = tables.Column(
+        verbose_name=_("Last reminder"), empty_values=(), orderable=False, visible=False
+    )
+
+    caption = _("The items of the round, their units and focal points, and what each unit sent")
+
+    class Meta:
+        model = ActionItem
+        fields = ["number", "text"]
+        sequence = [
+            "number",
+            "text",
+            "units",
+            "focal_points",
+            "round_state",
+            "proposals",
+            "last_reminder",
+        ]
+        orderable = False
+        empty_text = _("No action item matches these filters.")
+        template_name = "actions/_round_table.html"
+        row_attrs = {"id": lambda record: f"item-{record.number}"}
+
+    def __init__(self, *args, reminders: dict | None = None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.reminders = reminders
+        if reminders is not None:
+            self.columns.show("last_reminder")
+        else:  # nor in the downloads
+            self.columns["last_reminder"].column.exclude_from_export = True
+
+    def render_text(self, record: ActionItem) -> LocalText:
+        return localized(record, "text")
+
+    def value_text(self, record: ActionItem) -> str:
+        return str(localized(record, "text"))
+
+    def render_units(self, record: ActionItem) -> str:
+        return ", ".join(unit.code for unit in record.responsible_units.all()) or gettext(
+            "None assigned"
+        )
+
+    def render_focal_points(self, record: ActionItem) -> str:
+        names = sorted(
+            {
+                user.get_username()
+                for unit in record.responsible_units.all()
+                for user in unit.focal_points.all()
+            }
+        )
+        return ", ".join(names) or gettext("None named")
+
+    def render_round_state(self, value: str) -> str:
+        return str(RoundState(value).label)
+
+    def value_proposals(self, record: ActionItem) -> str:
+        return "; ".join(
+            f"{proposal.unit.code}: {proposal.get_state_display()}, "
+            f"{proposal.wording} ({proposal.proposed_by})"
+            for proposal in record.round_proposals
+        )
+
+    def render_last_reminder(self, record: ActionItem) -> str:
+        sent = [
+            self.reminders[user.pk]
+            for unit in record.responsible_units.all()
+            for user in unit.focal_points.all()
+            if user.pk in (self.reminders or {})
+        ]
+        return date_format(localtime(max(sent)), "DATETIME_FORMAT") if sent else "—"

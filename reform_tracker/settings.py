@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "actions",
     "countries",
     "accounts",
+    "reminders",
     "ops",
     "api",
 ]
@@ -306,6 +307,14 @@ if EMAIL_HOST:
 else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "webmaster@localhost")
+# A mail server that accepts the connection and never answers must not hold `send_reminders`
+# (and the row it has claimed) for ever.
+EMAIL_TIMEOUT = env_int("DJANGO_EMAIL_TIMEOUT", 30)
+# The site's address as readers reach it, for links in e-mail sent outside a request
+# (`send_reminders`): scheme and host, no trailing slash.
+SITE_URL = os.environ.get("DJANGO_SITE_URL", "http://127.0.0.1:8000" if DEBUG else "").rstrip("/")
+if SITE_URL and not SITE_URL.startswith(("https://", "http://")):
+    raise ImproperlyConfigured("DJANGO_SITE_URL must start with https:// (or http://).")
 
 # django-axes: lock an account out from one address after repeated failures (ASVS 2.2.1).
 # Its backend must come first: it refuses a locked-out sign-in before the password is checked.

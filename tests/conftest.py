@@ -87,6 +87,33 @@ def outsider(django_user_model):
     return make_user(django_user_model, "outsider")
 
 
+def make_focal_point(django_user_model, username: str, unit_code: str | None):
+    from actions.models import Unit
+
+    user = make_user(django_user_model, username, "Focal points")
+    if unit_code:
+        Unit.objects.get(code=unit_code).focal_points.add(user)
+    return user
+
+
+@pytest.fixture
+def focal_point(django_user_model):
+    """Staff of the Turin Centre who propose its items' statuses (item 6 is the Centre's)."""
+    return make_focal_point(django_user_model, "fp-turin", "Turin Centre")
+
+
+@pytest.fixture
+def other_focal_point(django_user_model):
+    """A focal point of ACTRAV (items 1...), not of the Turin Centre."""
+    return make_focal_point(django_user_model, "fp-actrav", "ACTRAV")
+
+
+@pytest.fixture
+def unassigned_focal_point(django_user_model):
+    """In the group Focal points, but named for no unit yet."""
+    return make_focal_point(django_user_model, "fp-none", None)
+
+
 @pytest.fixture
 def superuser(django_user_model):
     return make_user(django_user_model, "root", is_superuser=True, is_staff=True)

@@ -64,6 +64,17 @@ def test_accounts_does_not_import_actions(path):
     assert from_app(all_imports(path.read_text()), "actions") == []
 
 
+@pytest.mark.parametrize("path", app_modules("actions"), ids=lambda p: p.name)
+def test_actions_does_not_import_reminders_at_module_level(path):
+    """The reminders build on the round (actions) and the users' language (accounts)."""
+    assert from_app(module_level_imports(path.read_text()), "reminders") == []
+
+
+@pytest.mark.parametrize("path", app_modules("accounts"), ids=lambda p: p.name)
+def test_accounts_does_not_import_reminders(path):
+    assert from_app(all_imports(path.read_text()), "reminders") == []
+
+
 def test_the_check_sees_an_import_at_module_level_and_not_one_at_call_time():
     source = (
         "from typing import TYPE_CHECKING\n"

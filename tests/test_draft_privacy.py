@@ -195,3 +195,72 @@ def test_the_history_of_a_published_session_names_no_staff_to_readers(
             assert AUTHOR not in page, url
             assert staff in page, url
         assert AUTHOR in author_client.get(url).content.decode()
+
+
+# --- The reporting round: proposals are for editors (and their own unit's focal points) --------
+
+PROPOSAL_WORDING = "Proposed wording pending review 7731"
+PROPOSAL_NOTE = "Proposal note: twelve federations signed up"
+PROPOSER = "tnakamura"  # appears nowhere else
+PROPOSAL_TRACES = [PROPOSAL_WORDING, PROPOSAL_NOTE, "awaiting review", PROPOSER]
+
+
+def propose_for_item_1(author_client) -> Client:
+    """An editor opens GB.341 and names PROPOSER ACTRAV's focal point (ACTRAV is responsible for
+    item 1), who proposes item 1's status with a note."""
+    from actions.models import Unit
+
+    from .page_types import name_focal_point
+
+    open_gb341(author_client)
+    name_focal_point(author_client, PROPOSER, "ACTRAV")
+    proposer = Client()
+    proposer.force_login(Unit.objects.get(code="ACTRAV").focal_points.get(username=PROPOSER))
+    response = proposer.post(
+        "/actions/1/propose/",
+        {
+            "unit": Unit.objects.get(code="ACTRAV").pk,
+            "status": "completed",
+            "wording": PROPOSAL_WORDING,
+            "note": PROPOSAL_NOTE,
+            "session": "GB.341",
+            "version": 0,
+        },
+    )
+    assert response.status_code == 302, response.content.decode()
+    return proposer
+
+
+def test_no_trace_of_a_proposal_reaches_readers_nor_other_focal_points(
+    author_client, viewer_client, focal_point, page_cache, settings
+):
+    proposer = propose_for_item_1(author_client)
+    # Editors see it (and read first, so that their cached entries exist).
+    assert "proposed by ACTRAV, awaiting review" in author_client.get("/appendix/").content.decode()
+    # A focal point of another unit responsible for item 1 too (the Turin Centre) shares the
+    # proposer's permissions, hence their cached entries.
+    other = Client()
+    other.force_login(focal_point)
+    readers = {"anonymous": Client(), "viewer": viewer_client, "other focal point": other,
+               "the proposer": proposer}  # fmt: skip
+    cached = bool(settings.PAGE_CACHE_SECONDS)
+    pages = [*PAGES, "/actions/1/", "/sessions/GB.340/appendix.docx"]
+    for language in LANGUAGES:
+        for path in pages:
+            url = language + path
+            if cached:
+                assert author_client.get(url).status_code == 200, url
+            for name, reader in readers.items():
+                for attempt in ("rendered", "from the cache") if cached else ("rendered",):
+                    text = text_of(reader.get(url))
+                    # The proposer's own name is in their page's header, as anyone's.
+                    traces = PROPOSAL_TRACES[:-1] if name == "the proposer" else PROPOSAL_TRACES
+                    for trace in traces:
+                        assert trace not in text, f"{name} reads {trace!r} at {url} ({attempt})"
+    # Their own proposal: on their pages, not on another focal point's.
+    assert PROPOSAL_WORDING in proposer.get("/my-items/").content.decode()
+    assert PROPOSAL_WORDING not in other.get("/my-items/").content.decode()
+    form = other.get("/actions/1/propose/")  # item 1 is the Turin Centre's too
+    assert form.status_code == 200 and PROPOSAL_WORDING not in form.content.decode()
+    assert other.get("/sessions/GB.341/round/").status_code == 403
+    assert other.get(f"/proposals/{1}/review/").status_code == 403

@@ -4,11 +4,12 @@ import re
 import threading
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
-from actions.models import ActionItem
+from actions.models import ActionItem, Unit
 from actions.reporting import (
     GoverningBodySession,
     ProgressUpdate,
@@ -17,7 +18,10 @@ from actions.reporting import (
     Status,
     StatusReport,
 )
+from actions.round import StatusProposal
 from countries.models import Engagement
+
+User = get_user_model()
 
 # Statuses are written for the open draft session, GB.341.
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("gb341")]
@@ -52,20 +56,60 @@ EDIT_VIEWS = [
     ("post", "/countries/ug/engagements/add/"),
     ("get", "engagement-edit"),
     ("post", "engagement-edit"),
+    # Coordinators' pages: sessions, the reporting round, units and their focal points.
+    ("get", "/sessions/new/"),
+    ("post", "/sessions/new/"),
+    ("get", "/sessions/GB.341/publish/"),
+    ("post", "/sessions/GB.341/publish/"),
+    ("get", "/sessions/GB.341/round/"),
+    ("get", "/units/"),
+    ("get", "/units/new/"),
+    ("post", "/units/new/"),
+    ("get", "unit-edit"),
+    ("post", "unit-edit"),
+    ("get", "review"),
+    ("post", "review"),
 ]
-READ_VIEWS = ["/appendix/", "/actions/6/", "/countries/", "/countries/ug/"]
+READ_VIEWS = ["/appendix/", "/actions/6/", "/countries/", "/countries/ug/", "/sessions/GB.340/"]
+# Focal points: of the Turin Centre (item 6's unit), of another unit, of none.
+FOCAL_POINTS = ["focal_point", "other_focal_point", "unassigned_focal_point"]
 
 
 def resolve(path: str) -> str:
     if path == "engagement-edit":
         return reverse("countries:edit-engagement", args=[Engagement.objects.first().pk])
+    if path == "unit-edit":
+        return reverse("actions:edit-unit", args=[Unit.objects.get(code="Turin Centre").pk])
+    if path == "review":
+        # Item 1's proposal by one of ACTRAV's focal points, awaiting review.
+        user = User.objects.create_user("fp-proposer")
+        actrav = Unit.objects.get(code="ACTRAV")
+        actrav.focal_points.add(user)
+        proposal = StatusProposal.propose(
+            ActionItem.objects.get(number=1),
+            GoverningBodySession.objects.get(code="GB.341"),
+            actrav,
+            status="ongoing",
+            wording="Ongoing",
+            note="",
+            by=user,
+            seen_version=0,
+        )
+        return reverse("actions:review-proposal", args=[proposal.pk])
     return path
 
 
 @pytest.mark.parametrize(("method", "path"), EDIT_VIEWS)
 @pytest.mark.parametrize(
     ("who", "expected"),
-    [("anonymous", 302), ("outsider", 403), ("viewer", 403), ("editor", 200), ("superuser", 200)],
+    [
+        ("anonymous", 302),
+        ("outsider", 403),
+        ("viewer", 403),
+        *[(focal_point, 403) for focal_point in FOCAL_POINTS],
+        ("editor", 200),
+        ("superuser", 200),
+    ],
 )
 def test_permission_matrix_for_editing(client, request, method, path, who, expected):
     if who != "anonymous":
@@ -82,12 +126,64 @@ def test_permission_matrix_for_editing(client, request, method, path, who, expec
         assert response.status_code == (200 if method == "get" else 422)
 
 
+@pytest.mark.parametrize("method", ["get", "post"])
+@pytest.mark.parametrize(
+    ("who", "expected"),
+    [
+        ("anonymous", 302),
+        ("outsider", 403),
+        ("viewer", 403),
+        # Coordinators write statuses directly; proposing is for the unit's focal points.
+        ("editor", 403),
+        ("superuser", 403),
+        ("focal_point", 200),
+        ("other_focal_point", 403),
+        ("unassigned_focal_point", 403),
+    ],
+)
+def test_permission_matrix_for_proposing(client, request, method, who, expected):
+    if who != "anonymous":
+        client.force_login(request.getfixturevalue(who))
+    response = getattr(client, method)("/actions/6/propose/", {})
+    if expected == 302:
+        assert response["Location"].startswith("/accounts/login/?next=")
+    elif expected == 403:
+        assert response.status_code == 403
+    else:
+        assert response.status_code == (200 if method == "get" else 422)
+    assert not StatusProposal.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("who", "expected"),
+    [
+        ("anonymous", 302),
+        ("viewer", 403),
+        ("editor", 403),
+        *[(focal_point, 200) for focal_point in FOCAL_POINTS],
+    ],
+)
+def test_my_items_is_for_focal_points(client, request, who, expected):
+    if who != "anonymous":
+        client.force_login(request.getfixturevalue(who))
+    assert client.get("/my-items/").status_code == expected
+
+
 @pytest.mark.parametrize("path", READ_VIEWS)
-@pytest.mark.parametrize("who", ["anonymous", "outsider", "viewer", "editor", "superuser"])
+@pytest.mark.parametrize(
+    "who", ["anonymous", "outsider", "viewer", *FOCAL_POINTS, "editor", "superuser"]
+)
 def test_everyone_reads_the_public_pages(client, request, path, who):
     if who != "anonymous":
         client.force_login(request.getfixturevalue(who))
     assert client.get(path).status_code == 200
+
+
+@pytest.mark.parametrize("who", ["anonymous", "viewer", *FOCAL_POINTS])
+def test_only_editors_see_the_draft_session(client, request, who):
+    if who != "anonymous":
+        client.force_login(request.getfixturevalue(who))
+    assert client.get("/sessions/GB.341/").status_code == 404
 
 
 def test_only_editors_see_edit_controls(client, editor, viewer):

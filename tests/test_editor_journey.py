@@ -120,7 +120,8 @@ def test_the_history_names_the_document_and_an_empty_progress_list_is_a_sentence
 def test_the_session_form_asks_for_a_month_and_lays_out_one_field_a_line(editor_client):
     page = editor_client.get("/sessions/new/").content.decode()
     assert 'type="month" name="held_in"' in page
-    assert page.count('<div class="field">') == 5
+    assert 'type="date" name="statuses_due"' in page  # the reporting round's deadline
+    assert page.count('<div class="field">') == 6
     open_gb341(editor_client)
     from actions.reporting import GoverningBodySession
 

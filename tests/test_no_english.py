@@ -80,7 +80,10 @@ PUBLIC = ["/", "/appendix/", "/actions/1/", "/actions/3/", "/sessions/", "/sessi
           "/accounts/login/"]  # fmt: skip
 EDITORS = ["/actions/1/status/", "/actions/1/updates/add/", "/sessions/new/",
            "/sessions/GB.341/publish/", "/countries/UZ/engagements/add/",
-           "/sessions/GB.341/import/"]  # fmt: skip
+           "/sessions/GB.341/import/",
+           "/sessions/GB.341/round/", "/units/", "/units/new/"]  # fmt: skip
+# A focal point's pages (the Turin Centre's: item 6 is theirs).
+FOCAL_POINT = ["/my-items/", "/actions/6/propose/"]
 
 
 @pytest.mark.django_db
@@ -132,6 +135,21 @@ def test_the_check_sees_english_but_not_what_is_marked_english():
 def test_french_editors_pages_set_french_punctuation(editor_client, gb341, path):
     text = visible_text(editor_client.get(f"/fr{path}").content.decode())
     assert re.findall(r".{0,20}(?: [:;!?»]|« |\w[;!?])", text) == []
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", ["fr", "es"])
+@pytest.mark.parametrize("path", FOCAL_POINT)
+def test_focal_points_pages_show_no_english_and_french_punctuation(
+    client, focal_point, gb341, path, language
+):
+    client.force_login(focal_point)
+    response = client.get(f"/{language}{path}")
+    assert response.status_code == 200, path
+    text = visible_text(response.content.decode())
+    assert english_on(text, language) == []
+    if language == "fr":
+        assert re.findall(r".{0,20}(?: [:;!?»]|« |\w[;!?])", text) == []
 
 
 @pytest.mark.django_db

@@ -57,3 +57,10 @@ def test_allowed_hosts_come_from_the_environment():
         timeout=60,
     )
     assert result.stdout.strip().splitlines()[-1] == "['a.example', 'b.example']"
+
+
+def test_a_site_address_without_its_scheme_is_refused():
+    """The links in reminders are made from it: "tracker.example.org/actions/1/" is no link."""
+    result = start_django(DJANGO_DEBUG="true", DJANGO_SITE_URL="tracker.example.org")
+    assert result.returncode != 0
+    assert "DJANGO_SITE_URL must start with https://" in result.stderr

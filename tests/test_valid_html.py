@@ -12,7 +12,14 @@ import pytest
 from django.conf import settings
 from django.test import Client
 
-from .page_types import ANONYMOUS, editor_pages, expected_status, prepare_editor
+from .page_types import (
+    ANONYMOUS,
+    FOCAL_POINT,
+    FOCAL_POINT_NAME,
+    editor_pages,
+    expected_status,
+    prepare_editor,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -56,10 +63,15 @@ def save(client: Client, who: str, pages: dict[str, str], folder: Path) -> list[
     return files
 
 
-def test_every_page_is_valid_html_for_readers_and_editors(editor_client, tmp_path):
+def test_every_page_is_valid_html_for_readers_editors_and_focal_points(
+    editor_client, django_user_model, tmp_path
+):
     prepare_editor(editor_client)
     files = save(Client(), "anonymous", ANONYMOUS, tmp_path)
     files += save(editor_client, "editor", editor_pages(), tmp_path)
+    focal_point = Client()
+    focal_point.force_login(django_user_model.objects.get(username=FOCAL_POINT_NAME))
+    files += save(focal_point, "focal point", FOCAL_POINT, tmp_path)
     errors = html_errors(files)
     assert not errors, "Invalid HTML:\n" + "\n".join(errors)
 

@@ -2,7 +2,9 @@
 charts and the map. Each page is also saved as a screenshot, at desktop and phone width."""
 
 import pytest
+from django.test import Client
 
+from ..page_types import FOCAL_POINT, FOCAL_POINT_NAME, editor_pages, prepare_editor
 from .axe import scan
 from .conftest import DESKTOP, PHONE, screenshot, sign_in
 
@@ -72,6 +74,28 @@ def test_editor_pages_have_no_serious_or_critical_violations(
     with capsys.disabled():
         print(result.summary())
     failures += [f"{result.name}: {v['id']}" for v in result.blocking]
+    assert failures == []
+
+
+def test_the_rounds_pages_have_no_serious_or_critical_violations(
+    page, context, site, editor, django_user_model, capsys
+):
+    """The reporting round: the coordinator's pages (with a proposal awaiting review) and the
+    focal point's."""
+    client = Client()
+    client.force_login(editor)
+    prepare_editor(client)
+    sign_in(context, site, editor)
+    pages = [
+        (name.replace(" ", "-"), path)
+        for name, path in editor_pages().items()
+        if name in ("round", "units", "unit form", "review")
+    ]
+    failures = check_pages(page, site, [("appendix-proposed", "/appendix/"), *pages], capsys)
+    context.clear_cookies()
+    sign_in(context, site, django_user_model.objects.get(username=FOCAL_POINT_NAME))
+    pages = [(name.replace(" ", "-"), path) for name, path in FOCAL_POINT.items()]
+    failures += check_pages(page, site, pages, capsys)
     assert failures == []
 
 

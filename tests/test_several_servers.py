@@ -36,11 +36,16 @@ pytestmark = [
     pytest.mark.django_db,
 ]
 
-# Editors sign in with two factors, as in production; the viewer with a password.
+# The document's data (as loaded for every test: a transactional test may have emptied the
+# database since), and the cast: editors sign in with two factors, as in production; the viewer
+# with a password.
 CAST = f"""
 from allauth.mfa.totp.internal.auth import TOTP
 from django.contrib.auth.models import Group, User
+from django.core.management import call_command
+call_command("load_document", verbosity=0)
 for name, group in [("editor", "Editors"), ("colleague", "Editors"), ("viewer", "Viewers")]:
+    User.objects.filter(username=name).delete()
     user = User.objects.create_user(name, password={PASSWORD!r})
     user.groups.add(Group.objects.get(name=group))
     if group == "Editors":
@@ -71,7 +76,8 @@ def sql(url: str, statement: str, params: tuple = ()) -> tuple | None:
 
 def forget_earlier_runs(url: str) -> None:
     """The copy's accounts have the ids of an earlier run's: its record of used second-factor
-    codes and its rate limits must not apply to this one, nor its pages (same ports, perhaps)."""
+    codes and its rate limits must not apply to this one, nor its pages (same ports, perhaps).
+    Also run at the end, to leave nothing behind."""
     client = redis.Redis.from_url(url)
     for pattern in (":1:allauth*", ":1:pagecache:*"):
         for key in client.scan_iter(pattern):
@@ -90,6 +96,7 @@ def two_servers(database):
     )
     with gunicorn_servers(env) as ports:
         yield ports
+    forget_earlier_runs(REDIS)
 
 
 def test_an_edit_through_one_server_is_seen_at_once_through_the_other(database, two_servers):

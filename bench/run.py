@@ -222,16 +222,17 @@ def sign_in_editor(port: int, password: str, secret: str) -> Browser:
     return editor
 
 
-def save_status(editor: Browser, path: str, count: int) -> tuple[float, bool]:
+def save_status(editor: Browser, path: str, count: int) -> tuple[float | None, bool]:
     """One save of the in-place status form, as htmx posts it: the form first (for its
-    version and token), then the POST, timed. The POST's milliseconds, and whether it saved."""
+    version and token), then the POST, timed. The POST's milliseconds (None when the form did
+    not come), and whether it saved."""
     htmx = {"HX-Request": "true"}
     _, form = editor.request("GET", path, headers=htmx)
     version = re.search(r'name="version" value="(\d+)"', form)
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form)
     status = re.search(r'<option value="([^"]*)" selected>', form)
     if not (version and token and status):
-        return 0.0, False
+        return None, False
     data = {
         "status": status.group(1),
         "wording": f"Benchmark wording {count}",
@@ -257,7 +258,8 @@ def saves(
     while time.monotonic() < deadline:
         count += 1
         milliseconds, saved = save_status(editor, path.format(number=1 + count % items), count)
-        timings.append(milliseconds)
+        if milliseconds is not None:
+            timings.append(milliseconds)
         refused += not saved
         if every:
             time.sleep(every)

@@ -21,6 +21,7 @@ import uuid
 from collections.abc import Iterator
 from http.client import HTTPConnection, HTTPResponse
 from http.cookies import SimpleCookie
+from pathlib import Path
 
 from django.conf import settings
 
@@ -198,11 +199,72 @@ def gunicorn_servers(env: dict[str, str], count: int = 2) -> Iterator[list[int]]
             server.wait(timeout=30)
 
 
+# The document's data (loaded for every test, but a transactional test may have emptied the
+# database since) and the cast: editors with an authenticator app, as production requires; a
+# viewer with a password.
+CAST = f"""
+from allauth.mfa.totp.internal.auth import TOTP
+from django.contrib.auth.models import Group, User
+from django.core.management import call_command
+call_command("load_document", verbosity=0)
+for name, group in [("editor", "Editors"), ("colleague", "Editors"), ("viewer", "Viewers")]:
+    User.objects.filter(username=name).delete()
+    user = User.objects.create_user(name, password={PASSWORD!r})
+    user.groups.add(Group.objects.get(name=group))
+    if group == "Editors":
+        TOTP.activate(user, {TOTP_SECRET!r})
+"""
+
+
+@contextlib.contextmanager
+def shared_database(directory: Path, django_db_blocker) -> Iterator[str]:
+    """A copy of the test database with the cast, for servers to share and change without
+    touching the data the other tests read; yields its URL. A copy, not a migration: it takes
+    a moment."""
+    from django.db import connection
+
+    with contextlib.ExitStack() as stack:
+        with django_db_blocker.unblock():
+            if connection.vendor == "postgresql":
+                url = stack.enter_context(postgresql_copy())
+            else:
+                url = sqlite_copy(directory / "db.sqlite3")
+        manage(server_environment(url), "shell", "-c", CAST)
+        yield url
+
+
+def sqlite_copy(path: Path) -> str:
+    """SQLite keeps the test database in memory: a copy in a file."""
+    import sqlite3
+
+    from django.db import connection
+
+    connection.ensure_connection()
+    with sqlite3.connect(path) as copy:
+        connection.connection.backup(copy)
+    return f"sqlite:///{path}"
+
+
+def sql(url: str, statement: str, params: tuple = ()) -> tuple | None:
+    """Runs `statement` (placeholders `%s`) on the database at `url`, behind the servers' back;
+    the first row, if it selects."""
+    if url.startswith("sqlite:///"):
+        import sqlite3
+
+        with contextlib.closing(sqlite3.connect(url.removeprefix("sqlite:///"))) as db, db:
+            cursor = db.execute(statement.replace("%s", "?"), params)
+            return cursor.fetchone()
+    import psycopg2
+
+    with contextlib.closing(psycopg2.connect(url)) as db, db, db.cursor() as cursor:
+        cursor.execute(statement, params)
+        return cursor.fetchone() if cursor.description else None
+
+
 @contextlib.contextmanager
 def postgresql_copy() -> Iterator[str]:
-    """A copy of the PostgreSQL test database (migrated, the document loaded), for servers to
-    share and change without touching the data the other tests read; yields its URL. The copy
-    is PostgreSQL's own (CREATE DATABASE … TEMPLATE), so it takes a moment, not a migration."""
+    """A copy of the PostgreSQL test database by PostgreSQL itself (CREATE DATABASE …
+    TEMPLATE), dropped afterwards; yields its URL."""
     import psycopg2
     from django.db import connections
 

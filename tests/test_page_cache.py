@@ -2,7 +2,6 @@
 never mixed up between readers."""
 
 import html
-import sqlite3
 
 import pytest
 from django.contrib import messages
@@ -18,8 +17,10 @@ from tests.servers import (
     Browser,
     edit_engagement,
     gunicorn_servers,
-    manage,
     server_environment,
+    shared_database,
+    sql,
+    totp,
 )
 
 PAGES = ["/", "/appendix/", "/actions/2/", "/countries/", "/countries/ar/", "/sessions/GB.340/"]
@@ -140,41 +141,33 @@ def test_the_key_holds_the_query_string_and_the_language():
 
 
 @pytest.fixture(scope="module")
-def two_servers(tmp_path_factory):
-    """Two gunicorn servers on one SQLite file, with the database cache in it, as two
-    application servers share one database in production (on PostgreSQL and Redis:
+def two_servers(tmp_path_factory, django_db_setup, django_db_blocker):
+    """Two gunicorn servers on one database, with the database cache in it, as two
+    application servers share one database in production (with Redis:
     tests/test_several_servers.py)."""
-    database = tmp_path_factory.mktemp("two-servers") / "db.sqlite3"
-    # The editor signs in with a password alone: this test is about the cache.
-    env = server_environment(f"sqlite:///{database}", DJANGO_REQUIRE_2FA="false")
-    for command in (["migrate"], ["createcachetable"], ["load_document"]):
-        manage(env, *command)
-    make_editor = (
-        "from django.contrib.auth.models import Group, User; "
-        "u = User.objects.create_user('editor', password='correct horse battery'); "
-        "u.groups.add(Group.objects.get(name='Editors'))"
-    )
-    manage(env, "shell", "-c", make_editor)
-    with gunicorn_servers(env) as ports:
-        yield database, ports
+    directory = tmp_path_factory.mktemp("two-servers")
+    with (
+        shared_database(directory, django_db_blocker) as url,
+        gunicorn_servers(server_environment(url)) as ports,
+    ):
+        yield url, ports
 
 
+@pytest.mark.django_db  # for pytest-django to set up the test database that the servers copy
 def test_an_edit_through_one_server_shows_at_once_through_the_other(two_servers):
     database, (port_a, port_b) = two_servers
     reader = Browser(port_b)
-    with sqlite3.connect(database) as db:
-        row = db.execute(ENGAGEMENT).fetchone()
+    row = sql(database, ENGAGEMENT)
     pk, description = row[0], row[-2]
     assert html.escape(description) in reader.get("/countries/ar/")
 
     # Changed behind the application's back (no signal): B keeps serving what it stored, which
     # shows that the page comes from the cache.
-    with sqlite3.connect(database) as db:
-        db.execute("UPDATE countries_engagement SET description = 'Unseen' WHERE id = ?", [pk])
+    sql(database, "UPDATE countries_engagement SET description = 'Unseen' WHERE id = %s", (pk,))
     assert html.escape(description) in reader.get("/countries/ar/")
 
     editor = Browser(port_a)
-    assert editor.sign_in("editor") == 302
+    assert editor.sign_in("editor", code=totp()) == 302
     assert edit_engagement(editor, row, "Edited through server A.") == 302
 
     page = reader.get("/countries/ar/")

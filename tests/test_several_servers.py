@@ -7,7 +7,6 @@ import shutil
 import subprocess
 import time
 
-import psycopg2
 import pytest
 import redis
 from django.conf import settings
@@ -15,14 +14,13 @@ from django.conf import settings
 from tests.servers import (
     ENGAGEMENT,
     PASSWORD,
-    TOTP_SECRET,
     Browser,
     edit_engagement,
     free_port,
     gunicorn_servers,
-    manage,
-    postgresql_copy,
     server_environment,
+    shared_database,
+    sql,
     totp,
 )
 from tests.test_redis_cache import REDIS, redis_answers
@@ -36,21 +34,6 @@ pytestmark = [
     pytest.mark.django_db,
 ]
 
-# The document's data (as loaded for every test: a transactional test may have emptied the
-# database since), and the cast: editors sign in with two factors, as in production; the viewer
-# with a password.
-CAST = f"""
-from allauth.mfa.totp.internal.auth import TOTP
-from django.contrib.auth.models import Group, User
-from django.core.management import call_command
-call_command("load_document", verbosity=0)
-for name, group in [("editor", "Editors"), ("colleague", "Editors"), ("viewer", "Viewers")]:
-    User.objects.filter(username=name).delete()
-    user = User.objects.create_user(name, password={PASSWORD!r})
-    user.groups.add(Group.objects.get(name=group))
-    if group == "Editors":
-        TOTP.activate(user, {TOTP_SECRET!r})
-"""
 FAILURE_LIMIT = 3
 PAGES = {
     "/": "Where the Plan of Action stands",
@@ -61,17 +44,9 @@ PAGES = {
 
 
 @pytest.fixture(scope="module")
-def database(django_db_setup):
-    """A copy of the test database with the cast, which the servers share and change."""
-    with postgresql_copy() as url:
-        manage(server_environment(url), "shell", "-c", CAST)
+def database(tmp_path_factory, django_db_setup, django_db_blocker):
+    with shared_database(tmp_path_factory.mktemp("servers"), django_db_blocker) as url:
         yield url
-
-
-def sql(url: str, statement: str, params: tuple = ()) -> tuple | None:
-    with psycopg2.connect(url) as connection, connection.cursor() as cursor:
-        cursor.execute(statement, params)
-        return cursor.fetchone() if cursor.description else None
 
 
 def forget_earlier_runs(url: str) -> None:

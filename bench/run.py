@@ -444,7 +444,7 @@ def report(groups: list[Group], memory: list[float], settled: str) -> str:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=" ".join(__doc__.split("\n\n")[0].split()))
     parser.add_argument("--port", type=int, default=int(os.environ.get("BENCH_PORT", "8001")))
     parser.add_argument("--seconds", type=int, default=10, help="wrk's duration per row")
     parser.add_argument(

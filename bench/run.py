@@ -479,6 +479,9 @@ def main() -> None:
         if probe.connect_ex(("127.0.0.1", args.port)) == 0:
             raise SystemExit(f"Port {args.port} is taken: choose another with BENCH_PORT.")
     plan = tomllib.loads(args.pages.read_text())
+    for page in plan["page"]:
+        if unknown := set(page["roles"]) - {"anonymous", "editor"}:
+            raise SystemExit(f"{args.pages}: {page['name']}: unknown roles {sorted(unknown)}.")
 
     base, name = args.database_url.rsplit("/", 1)
     clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL"))}

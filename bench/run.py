@@ -437,7 +437,7 @@ def report(groups: list[Group], memory: list[float], settled: str) -> str:
     peaks = ", ".join(f"{mb:.0f} MB" for mb in memory)
     verdict = "met" if memory and max(memory) <= WORKER_MEMORY_MB else "missed"
     lines.append(
-        f"Peak memory per worker (VmHWM), before the restarts: {peaks} "
+        f"Peak memory per worker (VmHWM, taken before any restart): {peaks} "
         f"(target ≤ {WORKER_MEMORY_MB} MB: {verdict})."
     )
     return "\n".join(lines)

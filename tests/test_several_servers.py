@@ -1,6 +1,6 @@
 """Several servers on one PostgreSQL and one Redis (docs/operations.md, "Several servers: one
-PostgreSQL, one Redis"): two live gunicorn servers share edits, sessions and lock-outs at once, and keep
-serving while Redis stops, losing nothing and caching again when it is back."""
+PostgreSQL, one Redis"): two live gunicorn servers share edits, sessions and lock-outs at once,
+and keep serving while Redis stops, losing nothing and caching again when it is back."""
 
 import html
 import shutil

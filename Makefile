@@ -109,11 +109,13 @@ migrations-check: install
 
 # Load benchmark against PostgreSQL (docs/development.md, "Synthetic data and the benchmark"): loads
 # BENCH_DATABASE_URL once with the document and `synthesize --scale 1`, serves it with gunicorn
-# on BENCH_PORT, drives it with wrk and writes BENCHMARKS.md.
+# on BENCH_PORT, waits for the load average to settle, drives it with wrk (pages of
+# bench/pages.toml, saves, the stampede and rolling restart runs) and writes BENCHMARKS.md.
 BENCH_PORT ?= 8001
 BENCH_SECONDS ?= 10
+BENCH_ARGS ?=
 bench: install
-	BENCH_PORT=$(BENCH_PORT) $(BIN)/python bench/run.py --seconds $(BENCH_SECONDS) --write
+	BENCH_PORT=$(BENCH_PORT) $(BIN)/python bench/run.py --seconds $(BENCH_SECONDS) --write $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache $(MO_FILES)

@@ -1,13 +1,8 @@
 """Two-factor sign-in (TOTP and recovery codes, django-allauth), compulsory for editors and
 superusers with DJANGO_REQUIRE_2FA; password reset by e-mail."""
 
-import base64
-import hashlib
-import hmac
 import logging
 import re
-import struct
-import time
 
 import pytest
 from allauth.mfa.models import Authenticator
@@ -20,6 +15,7 @@ from django.test.utils import CaptureQueriesContext
 
 from accounts.models import SecurityEvent
 from actions.reporting import StatusReport
+from tests.servers import totp
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("gb341")]
 
@@ -30,16 +26,6 @@ PASSWORD = "correct horse battery"  # the cast's (tests/conftest.py)
 SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 STATUS_URL = "/actions/6/status/"
 Kind = SecurityEvent.Kind
-
-
-def totp(secret: str, at: float | None = None) -> str:
-    """RFC 6238 with allauth's parameters: SHA-1, 30 seconds, 6 digits."""
-    counter = int((time.time() if at is None else at) // 30)
-    key = base64.b32decode(secret.upper() + "=" * (-len(secret) % 8))
-    digest = hmac.new(key, struct.pack(">Q", counter), hashlib.sha1).digest()
-    offset = digest[-1] & 0x0F
-    number = struct.unpack(">I", digest[offset : offset + 4])[0] & 0x7FFFFFFF
-    return f"{number % 10**6:06d}"
 
 
 def reauthenticate(client: Client):

@@ -2,19 +2,8 @@
 never mixed up between readers."""
 
 import html
-import os
-import re
-import socket
-import sqlite3
-import subprocess
-import sys
-import time
-import urllib.parse
-from http.client import HTTPConnection, HTTPResponse
-from http.cookies import SimpleCookie
 
 import pytest
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.messages.storage.base import Message
 from django.contrib.messages.storage.cookie import CookieStorage
@@ -23,6 +12,16 @@ from django.test import RequestFactory
 from actions.models import ActionItem
 from countries.models import Engagement
 from ops.pagecache import page_key
+from tests.servers import (
+    ENGAGEMENT,
+    Browser,
+    edit_engagement,
+    gunicorn_servers,
+    server_environment,
+    shared_database,
+    sql,
+    totp,
+)
 
 PAGES = ["/", "/appendix/", "/actions/2/", "/countries/", "/countries/ar/", "/sessions/GB.340/"]
 
@@ -141,145 +140,35 @@ def test_the_key_holds_the_query_string_and_the_language():
 # Two servers, one database: an edit through one is seen at once through the other.
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-class Browser:
-    """Just enough of a browser: keeps cookies (whatever their Secure flag) and the CSRF token."""
-
-    def __init__(self, port: int) -> None:
-        self.port = port
-        self.cookies: dict[str, str] = {}
-
-    def request(self, method: str, path: str, form: dict | None = None) -> tuple[int, str]:
-        connection = HTTPConnection("127.0.0.1", self.port, timeout=30)
-        headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())}
-        body = None
-        if form is not None:
-            body = urllib.parse.urlencode(form)
-            headers["Content-Type"] = "application/x-www-form-urlencoded"
-        connection.request(method, path, body=body, headers=headers)
-        response: HTTPResponse = connection.getresponse()
-        for header in response.headers.get_all("Set-Cookie") or []:
-            for name, morsel in SimpleCookie(header).items():
-                self.cookies[name] = morsel.value
-        text = response.read().decode()
-        connection.close()
-        return response.status, text
-
-    def get(self, path: str) -> str:
-        status, text = self.request("GET", path)
-        assert status == 200, (path, status)
-        return text
-
-    def post(self, path: str, form: dict) -> int:
-        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', self.get(path)).group(1)
-        status, _ = self.request("POST", path, {**form, "csrfmiddlewaretoken": token})
-        return status
-
-
 @pytest.fixture(scope="module")
-def two_servers(tmp_path_factory):
-    """Two gunicorn servers on one SQLite file, with the database cache in it, as two
-    application servers share one database in production."""
-    database = tmp_path_factory.mktemp("two-servers") / "db.sqlite3"
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL"))}
-    env = {
-        **clean,
-        "DATABASE_URL": f"sqlite:///{database}",
-        # Debug on only so that static files need no collectstatic; the cache behaves the same.
-        "DJANGO_DEBUG": "true",
-        "DJANGO_PAGE_CACHE_SECONDS": "600",
-        # The editor signs in with a password alone: this test is about the cache.
-        "DJANGO_REQUIRE_2FA": "false",
-    }
-    manage = [sys.executable, "manage.py"]
-    for command in (["migrate"], ["createcachetable"], ["load_document"]):
-        subprocess.run([*manage, *command], cwd=settings.BASE_DIR, env=env, check=True, timeout=180)
-    make_editor = (
-        "from django.contrib.auth.models import Group, User; "
-        "u = User.objects.create_user('editor', password='correct horse battery'); "
-        "u.groups.add(Group.objects.get(name='Editors'))"
-    )
-    subprocess.run(
-        [*manage, "shell", "-c", make_editor], cwd=settings.BASE_DIR, env=env, check=True
-    )
-    ports = [free_port(), free_port()]
-    servers = [
-        subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "gunicorn",
-                "reform_tracker.wsgi",
-                "--workers",
-                "1",
-                "--no-control-socket",
-            ]
-            + ["--bind", f"127.0.0.1:{port}"],
-            cwd=settings.BASE_DIR,
-            env=env,
-            stderr=subprocess.DEVNULL,
-        )
-        for port in ports
-    ]
-    try:
-        for port in ports:
-            for _ in range(100):
-                try:
-                    socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                    break
-                except OSError:
-                    time.sleep(0.2)
-        yield database, ports
-    finally:
-        for server in servers:
-            server.terminate()
-            server.wait(timeout=30)
+def two_servers(tmp_path_factory, django_db_setup, django_db_blocker):
+    """Two gunicorn servers on one database, with the database cache in it, as two
+    application servers share one database in production (with Redis:
+    tests/test_several_servers.py)."""
+    directory = tmp_path_factory.mktemp("two-servers")
+    with (
+        shared_database(directory, django_db_blocker) as url,
+        gunicorn_servers(server_environment(url)) as ports,
+    ):
+        yield url, ports
 
 
+@pytest.mark.django_db  # for pytest-django to set up the test database that the servers copy
 def test_an_edit_through_one_server_shows_at_once_through_the_other(two_servers):
     database, (port_a, port_b) = two_servers
     reader = Browser(port_b)
-    with sqlite3.connect(database) as db:
-        pk, *fields = db.execute(
-            "SELECT e.id, e.kind, e.government, e.workers, e.employers, e.year, e.date,"
-            " e.source_paragraph_id, e.country_id, e.description, e.version"
-            " FROM countries_engagement e"
-            " JOIN countries_country c ON c.id = e.country_id WHERE c.code = 'AR' ORDER BY e.id"
-        ).fetchone()
-    kind, government, workers, employers, year, date, paragraph, country, description, version = (
-        fields
-    )
+    row = sql(database, ENGAGEMENT)
+    pk, description = row[0], row[-2]
     assert html.escape(description) in reader.get("/countries/ar/")
 
     # Changed behind the application's back (no signal): B keeps serving what it stored, which
     # shows that the page comes from the cache.
-    with sqlite3.connect(database) as db:
-        db.execute("UPDATE countries_engagement SET description = 'Unseen' WHERE id = ?", [pk])
+    sql(database, "UPDATE countries_engagement SET description = 'Unseen' WHERE id = %s", (pk,))
     assert html.escape(description) in reader.get("/countries/ar/")
 
     editor = Browser(port_a)
-    status = editor.post(
-        "/accounts/login/", {"login": "editor", "password": "correct horse battery"}
-    )
-    assert status == 302
-    form = {
-        "country": country,
-        "kind": kind,
-        "year": year or "",
-        "date": date or "",
-        "description": "Edited through server A.",
-        "source_paragraph": paragraph or "",
-        "reason": "Test of the page cache",
-        "version": version,
-    }
-    flags = {"government": government, "workers": workers, "employers": employers}
-    form.update({name: "on" for name, on in flags.items() if on})
-    assert editor.post(f"/countries/engagements/{pk}/edit/", form) == 302
+    assert editor.sign_in("editor", code=totp()) == 302
+    assert edit_engagement(editor, row, "Edited through server A.") == 302
 
     page = reader.get("/countries/ar/")
     assert "Edited through server A." in page

@@ -15,6 +15,7 @@ from django.conf import settings as django_settings
 from actions.models import ActionItem
 from ops import cache as ops_cache
 from tests.listeners import closed_port, silent_listener
+from tests.servers import sqlite_copy
 
 PAGES = {
     "/": "Where the Plan of Action stands",
@@ -109,14 +110,7 @@ def database_url(tmp_path) -> str:
         db = connection.settings_dict
         user = f"{db['USER']}:{db['PASSWORD']}" if db["PASSWORD"] else db["USER"]
         return f"postgres://{user}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-    # SQLite keeps the test database in memory: a copy in a file.
-    import sqlite3
-
-    path = tmp_path / "copy.sqlite3"
-    connection.ensure_connection()
-    with sqlite3.connect(path) as copy:
-        connection.connection.backup(copy)
-    return f"sqlite:///{path}"
+    return sqlite_copy(tmp_path / "copy.sqlite3")
 
 
 @pytest.mark.django_db

@@ -89,6 +89,10 @@ MIDDLEWARE = [
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
+    # gzip, only for what holds no secret (BREACH: docs/security.md, "Compression"). After the
+    # CSRF middleware, which forgets once it has answered that the page used a token; the ones
+    # below read or write no body.
+    "ops.middleware.CompressPublicPages",
     # Django's, with the user, their permissions and two-factor standing from the shared cache.
     "accounts.usercache.CachedAuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",

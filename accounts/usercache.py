@@ -22,12 +22,11 @@ from django.conf import settings
 from django.contrib import auth
 from django.contrib.auth.middleware import AuthenticationMiddleware
 from django.core.cache import cache
-from django.db import transaction
 from django.http import HttpRequest
 from django.utils.crypto import constant_time_compare
 from django.utils.functional import SimpleLazyObject
 
-from ops.pagecache import new_version
+from ops.pagecache import new_version, now_and_at_commit
 
 VERSION_KEY = "usercache:users-version"
 # Who may do what: Django's users, groups and permissions, and allauth's second factors.
@@ -41,8 +40,7 @@ def forget_all_users() -> None:
 
 
 def users_changed(sender: Any, **kwargs: Any) -> None:
-    """Signal receiver (see AccountsConfig.ready): bumps at once and once the transaction
-    commits, as ops.pagecache.data_changed does."""
+    """Signal receiver (see AccountsConfig.ready), as ops.pagecache.data_changed is."""
     # Migrations' historical models too send signals, maybe before the cache's table exists:
     # the users they change were never stored.
     if sender._meta.app_label not in TRACKED_APPS or sender._meta.apps is not apps:
@@ -50,8 +48,7 @@ def users_changed(sender: Any, **kwargs: Any) -> None:
     # Each sign-in saves the time of it, which nothing stored depends on.
     if kwargs.get("update_fields") == frozenset({"last_login"}):
         return
-    forget_all_users()
-    transaction.on_commit(forget_all_users)
+    now_and_at_commit(forget_all_users)
 
 
 def remember(user: Any, version: str) -> None:

@@ -1,6 +1,7 @@
 """The shared page cache of anonymous readers' pages (ops/pagecache.py): fast, never stale,
 never mixed up between readers."""
 
+import datetime
 import gzip
 import html
 import os
@@ -20,9 +21,11 @@ from django.contrib import messages
 from django.contrib.messages.storage.base import Message
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache
+from django.db import transaction
 from django.test import Client, RequestFactory
 
 from actions.models import ActionItem
+from actions.reporting import GoverningBodySession
 from countries.models import Engagement
 from ops import pagecache
 from ops.pagecache import page_key
@@ -404,3 +407,19 @@ def test_an_edit_through_one_server_shows_at_once_through_the_other(two_servers)
     page = reader.get("/countries/ar/")
     assert "Edited through server A." in page
     assert "Sign out" not in page
+
+
+@pytest.mark.django_db
+def test_a_transaction_that_saves_several_rows_writes_the_data_version_once_at_its_commit(
+    editor, django_capture_on_commit_callbacks
+):
+    """Opening a session and reporting a status in it: three rows (session, report, history)."""
+    item = ActionItem.objects.get(plan__code="2019-20", number=2)
+    with django_capture_on_commit_callbacks() as callbacks, transaction.atomic():
+        session = GoverningBodySession.objects.create(
+            code="GB.341", held_in=datetime.date(2021, 3, 1), period="March 2021"
+        )
+        item.report_status(
+            session, status="ongoing", wording="Ongoing", reason="", by=editor, seen_version=0
+        )
+    assert callbacks.count(pagecache.bump_data_version) == 1

@@ -94,3 +94,21 @@ def test_a_country_with_hundreds_of_engagements_is_paged(client, django_assert_m
     last = client.get("/countries/ar/", {"page": 99}).content.decode()
     assert "There is no page 99" in last
     assert last.count('class="engagement"') == total - 100
+
+
+def test_an_editors_save_makes_as_many_queries_at_any_size(
+    two_factor_editor_client, data, gb341, settings, django_assert_max_num_queries
+):
+    """The status form's save through htmx, with the page cache and two factors on."""
+    settings.PAGE_CACHE_SECONDS = 600
+    htmx = {"HTTP_HX_REQUEST": "true"}
+    two_factor_editor_client.get("/actions/6/status/", **htmx)
+    form = {"status": "ongoing", "wording": "Ongoing", "reason": "Budget", "note": "", "version": 0}
+    # Session, user; plan, item, the open draft, its report; the form's checks of the status and
+    # the three wordings (each in a savepoint within the test's transaction); the save: the
+    # report read again, saved, its history row, and for each of the two the data version (a
+    # cache write: four queries with the database cache); the cell: the item with its statuses,
+    # the as-of stamp. Once committed, the data version is written once more (not once per row).
+    with django_assert_max_num_queries(36):
+        response = two_factor_editor_client.post("/actions/6/status/", form, **htmx)
+    assert response.status_code == 200

@@ -231,7 +231,11 @@ def fill_holes(request: HttpRequest, pieces: list[bytes]) -> bytes:
 
 def cached_read_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     """Serve the view's page from the shared cache while the data has not changed: a hit costs
-    one cache read (one query with the database cache) and runs no part of the view."""
+    one cache read (one query with the database cache) and runs no part of the view.
+
+    Only for pages whose content depends on the address, the language, the day and the
+    reader's permissions (`role`), never on who the reader is: a page that lists "my items" or
+    what one unit may see is not for this decorator, or its key must say so."""
 
     @wraps(view)
     def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:

@@ -42,8 +42,18 @@ class KeepSecretActivateTOTPForm(ActivateTOTPForm):
 
 
 def needs_second_factor(user: Any) -> bool:
-    """Editors and superusers. Costs a query for a user who is not a superuser."""
-    return user.is_superuser or user.groups.filter(name="Editors").exists()
+    """Editors and superusers. The first call costs a query for a user who is not a superuser;
+    the answer stays on the user object, which accounts.usercache keeps in the cache."""
+    if getattr(user, "_needs_second_factor", None) is None:
+        user._needs_second_factor = user.is_superuser or user.groups.filter(name="Editors").exists()
+    return user._needs_second_factor
+
+
+def has_second_factor(user: Any) -> bool:
+    """Whether the user has enrolled an authenticator; kept as `needs_second_factor` is."""
+    if getattr(user, "_has_second_factor", None) is None:
+        user._has_second_factor = Authenticator.objects.filter(user=user).exists()
+    return user._has_second_factor
 
 
 def signed_in_with_second_factor(request: HttpRequest) -> bool:
@@ -86,7 +96,7 @@ def require_second_factor(get_response: Middleware) -> Middleware:
             and user.is_authenticated
             and not signed_in_with_second_factor(request)
             and needs_second_factor(user)
-            and not Authenticator.objects.filter(user=user).exists()
+            and not has_second_factor(user)
         ):
             return send_to_enrolment(request)
         return get_response(request)

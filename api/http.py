@@ -159,15 +159,9 @@ def throttle(request: HttpRequest) -> None:
 
 
 def version_time(version: str) -> float:
-    """When the data version was first seen: the answers' Last-Modified, the same for every
-    worker and server that shares the cache. Read on a cache miss only (an answer in the cache
-    keeps its own)."""
-    key = f"api:version-time:{version}"
-    seen = cache.get(key)
-    if seen is None:
-        seen = time.time()
-        cache.add(key, seen, timeout=None)
-    return seen
+    """When the data version was set: the answers' Last-Modified, the same for every worker and
+    server that shares the cache (now, for a version from before versions said when)."""
+    return pagecache.set_at(version) or time.time()
 
 
 def is_public(request: HttpRequest) -> bool:
@@ -251,7 +245,9 @@ def answer(
     ).hexdigest()
     key = f"api:{LAYOUT}:{digest}"
     caching = bool(settings.PAGE_CACHE_SECONDS)
-    version, stored = pagecache.lookup(key) if caching else (pagecache.data_version(), None)
+    found = pagecache.lookup(key) if caching else None
+    version = found.version if found else pagecache.data_version()
+    stored = found.entry if found and found.fresh else None
     etag = '"' + hashlib.sha256(f"{version} {key}".encode()).hexdigest()[:32] + '"'
     headers = {
         "ETag": etag,

@@ -91,10 +91,14 @@ class TolerantRedisCache(RedisCache):
             return False
         if _down_until.pop(self._location, None) is not None:
             logger.info("The Redis cache answers again.")
-            # Edits saved meanwhile could not make the pages stored before stale: now they are.
+            # Edits saved meanwhile could not make the pages and users stored before stale:
+            # now they are.
+            from accounts.usercache import forget_all_users
+
             from .pagecache import bump_data_version
 
             bump_data_version()
+            forget_all_users()
         return True
 
     @_tolerant(lambda key, default=None, version=None: default)

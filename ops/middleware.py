@@ -1,7 +1,10 @@
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
+from django.middleware.gzip import GZipMiddleware
 from django.views.defaults import bad_request
+
+from accounts.middleware import signed_in
 
 
 def reject_nul_characters(
@@ -23,3 +26,19 @@ def reject_nul_characters(
         return get_response(request)
 
     return middleware
+
+
+class CompressPublicPages(GZipMiddleware):
+    """gzip for pages that hold no secret: BREACH (docs/security.md, "Compression") guesses a
+    secret in a compressed answer from its length, given some of the attacker's input reflected
+    beside it (a filter's text, a `?next=`). So only answers to anonymous readers that used no
+    CSRF token are compressed; a signed-in reader's page (their CSRF token, drafts) and the
+    sign-in forms are sent as they are. Pages from the page cache come compressed already
+    (ops/pagecache.py)."""
+
+    def process_response(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
+        # No user: answered before the user was known (a redirect), perhaps to one signed in.
+        secret = not hasattr(request, "user") or signed_in(request)
+        if secret or request.META.get("CSRF_COOKIE_NEEDS_UPDATE"):
+            return response
+        return super().process_response(request, response)

@@ -93,7 +93,12 @@ MIDDLEWARE = [
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # gzip, only for what holds no secret (BREACH: docs/security.md, "Compression"). After the
+    # CSRF middleware, which forgets once it has answered that the page used a token; the ones
+    # below read or write no body.
+    "ops.middleware.CompressPublicPages",
+    # Django's, with the user, their permissions and two-factor standing from the shared cache.
+    "accounts.usercache.CachedAuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     # Each 403 into the security log; no-store for signed-in users; idle and old sessions ended

@@ -126,6 +126,24 @@ def editor_client(client, editor):
 
 
 @pytest.fixture
+def two_factor_editor_client(client, editor, settings):
+    """The editor signed in as in production: two-factor required, their password and then
+    their authenticator app's code, through the sign-in forms."""
+    from allauth.mfa.totp.internal.auth import TOTP
+
+    from .test_mfa import SECRET, totp
+
+    settings.REQUIRE_2FA = True
+    TOTP.activate(editor, SECRET)
+    client.post("/accounts/login/", {"login": "editor", "password": "correct horse battery"})
+    client.post("/accounts/2fa/authenticate/", {"code": totp(SECRET)})
+    assert client.session["_auth_user_id"] == str(editor.pk)
+    # The page they land on, which shows that they are signed in.
+    client.get("/")
+    return client
+
+
+@pytest.fixture
 def gb341(db):
     """The next session, opened for reporting: statuses written for it are a draft."""
     import datetime

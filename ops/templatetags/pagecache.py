@@ -1,7 +1,7 @@
 from django import template
 from django.utils.safestring import mark_safe
 
-from ops.pagecache import lookup, store
+from ops import pagecache
 
 register = template.Library()
 
@@ -24,11 +24,19 @@ class CachedContentNode(template.Node):
         key = getattr(context.get("request"), "content_cache_key", None)
         if key is None:
             return self.nodelist.render(context)
-        version, content = lookup(key)
-        if content is None:
-            content = self.nodelist.render(context)
-            # A form's CSRF token belongs to this reader's session: content that holds one is
-            # theirs alone, whoever else shares their permissions.
-            if "csrfmiddlewaretoken" not in content:
-                store(key, version, str(content))
-        return mark_safe(content)  # noqa: S308 - rendered by this template, escaped there
+        found = pagecache.lookup(key)
+        if found.fresh:
+            return mark_safe(pagecache.unpack(found.entry))  # noqa: S308 - rendered here before
+        content = self.nodelist.render(context)
+        # A form's CSRF token belongs to this reader's session: content that holds one is
+        # theirs alone, whoever else shares their permissions.
+        if "csrfmiddlewaretoken" not in content:
+            pagecache.store(key, found.version, pagecache.pack(str(content)))
+        return content
+
+
+@register.simple_tag(takes_context=True)
+def per_reader(context: template.Context, name: str) -> str:
+    """`{% per_reader "csrf_token" %}`, `{% per_reader "username" %}`: the reader's own, which
+    a page stored for everyone with the same permissions leaves as a hole (ops/pagecache.py)."""
+    return mark_safe(pagecache.per_reader(context.get("request"), name))  # noqa: S308 - escaped

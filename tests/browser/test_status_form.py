@@ -95,3 +95,25 @@ def test_a_refused_save_focuses_the_field_in_error_escape_cancels_and_saves_are_
     expect(page.locator("#item-6 #status-6 .edit-link")).to_be_focused()
     report = StatusReport.objects.get(action_item__number=6, session=draft)
     assert (report.status, report.wording) == (Status.COMPLETED, "Completed")
+
+
+def test_from_the_page_cache_the_appendix_carries_this_editors_token_and_saves(
+    page, context, site, draft, editor, second_editor, settings
+):
+    """As in production: the Appendix stored for every editor, its CSRF token a hole filled in
+    for each (ops/pagecache.py). A colleague's visit stores it; this editor's save through htmx
+    sends their own token, and the next load shows the change at once."""
+    settings.PAGE_CACHE_SECONDS = 600
+    sign_in(context, site, second_editor)
+    page.goto(site.url + "/appendix/")
+    context.clear_cookies()
+    sign_in(context, site, editor)
+    page.goto(site.url + "/appendix/")
+    expect(page.locator(".account span")).to_have_text("editor")
+    form = open_form(page, 6)
+    form.get_by_label("Status:", exact=True).select_option(label="Completed")
+    form.get_by_label("Reason:", exact=True).fill("Modules delivered")
+    form.get_by_role("button", name="Save status").click()
+    expect(page.locator("#status-announcer")).to_have_text("Item 6: status saved for GB.341.")
+    page.reload()
+    expect(page.locator("#item-6")).to_contain_text("Completed")

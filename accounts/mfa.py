@@ -41,11 +41,18 @@ class KeepSecretActivateTOTPForm(ActivateTOTPForm):
             self.secret = session[SECRET_SESSION_KEY] = pending
 
 
+# Groups whose members change what the tracker publishes, or propose it.
+SECOND_FACTOR_GROUPS = ("Editors", "Focal points")
+
+
 def needs_second_factor(user: Any) -> bool:
-    """Editors and superusers. The first call costs a query for a user who is not a superuser;
+    """Editors, focal points (they propose what goes into a Governing Body paper) and
+    superusers. The first call costs a query for a user who is not a superuser;
     the answer stays on the user object, which accounts.usercache keeps in the cache."""
     if getattr(user, "_needs_second_factor", None) is None:
-        user._needs_second_factor = user.is_superuser or user.groups.filter(name="Editors").exists()
+        user._needs_second_factor = (
+            user.is_superuser or user.groups.filter(name__in=SECOND_FACTOR_GROUPS).exists()
+        )
     return user._needs_second_factor
 
 
@@ -111,8 +118,8 @@ def send_to_enrolment(request: HttpRequest) -> HttpResponse:
         messages.warning(
             request,
             gettext(
-                "Editors and administrators need a second factor: set up an authenticator "
-                "app to go on."
+                "Editors, focal points and administrators need a second factor: set up an "
+                "authenticator app to go on."
             ),
         )
     if htmx:

@@ -79,7 +79,16 @@ def test_an_editor_without_a_second_factor_is_sent_to_enrol_and_cannot_edit(
     assert StatusReport.objects.count() == before
     assert client.get("/admin/").status_code == 302
     page = client.get(STATUS_URL, follow=True)
-    assert "Editors and administrators need a second factor" in page.content.decode()
+    assert "Editors, focal points and administrators need a second factor" in page.content.decode()
+
+
+def test_a_focal_point_without_a_second_factor_is_sent_to_enrol(client, focal_point, require_2fa):
+    """Focal points propose what goes into a Governing Body paper: two factors, as editors."""
+    sign_in(client, "fp-turin")
+    for path in ("/my-items/", "/actions/6/propose/"):
+        response = client.get(path)
+        assert response.status_code == 302
+        assert response["Location"] == ENROL
 
 
 # What a browser asks for on its own while the set-up page is open (the favicon, scripts, htmx)

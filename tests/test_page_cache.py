@@ -4,6 +4,7 @@ never mixed up between readers."""
 import datetime
 import gzip
 import html
+import re
 
 import pytest
 from django.contrib import messages

@@ -51,21 +51,24 @@ def round_data(request, django_user_model):
 
 @pytest.mark.parametrize("query", ["", "?state=proposed", "?_export=csv"])
 def test_round_page_budget(editor_client, round_data, query, django_assert_max_num_queries):
-    # Session (auth) and user; the editor's permissions (user, groups); the session; the plan;
+    # Session (auth); the user with their permissions (one cache read); the session; the plan;
     # the items with their round state; their units; the units' focal points; the proposals;
     # the counts by state; the units without focal points; the unit filter's choices; the
     # last reminder to each focal point; the as-of stamp. (The CSV leaves out what only the
     # page shows.)
-    with django_assert_max_num_queries(15):
+    editor_client.get("/")  # the signed-in user is in the cache from now on (accounts.usercache)
+    with django_assert_max_num_queries(13):
         response = editor_client.get(f"/sessions/GB.399/round/{query}")
     assert response.status_code == 200
 
 
 def test_my_items_budget(client, round_data, django_assert_max_num_queries):
     client.force_login(Unit.objects.get(code="ACTRAV").focal_points.first())
-    # Session (auth) and user; permissions; the open session; the user's units; the plan; the
-    # items with status and round state; their units; their proposals; the as-of stamp.
-    with django_assert_max_num_queries(11):
+    client.get("/")  # the signed-in user is in the cache from now on (accounts.usercache)
+    # Session (auth); the user with their permissions (one cache read); the open session; the
+    # user's units; the plan; the items with status and round state; their units; their
+    # proposals; the as-of stamp.
+    with django_assert_max_num_queries(9):
         response = client.get("/my-items/")
     assert response.status_code == 200
     assert response.content.decode().count("Change the proposal") == (
@@ -76,6 +79,7 @@ def test_my_items_budget(client, round_data, django_assert_max_num_queries):
 def test_publish_page_budget(editor_client, round_data, django_assert_max_num_queries):
     # As before the round, and the round's checks: proposals awaiting review; items with their
     # round state, units, focal points and proposals.
-    with django_assert_max_num_queries(16):
+    editor_client.get("/")  # the signed-in user is in the cache from now on (accounts.usercache)
+    with django_assert_max_num_queries(14):
         response = editor_client.get("/sessions/GB.399/publish/")
     assert response.status_code == 200

@@ -106,7 +106,9 @@ def propose(request: HttpRequest, number: int) -> HttpResponse:
     if session is None:
         return render(request, "actions/no_open_session.html", {"item": item}, status=409)
     context = proposal_context(item, session, units)
-    chosen = units.filter(pk=request.POST.get("unit") or request.GET.get("unit")).first()
+    # The unit asked for, if it is one of theirs (an address can say anything: "?unit=abc").
+    asked = request.POST.get("unit") or request.GET.get("unit") or ""
+    chosen = units.filter(pk=int(asked)).first() if asked.isdigit() else None
     unit = chosen or units.first()
     proposal = StatusProposal.objects.filter(action_item=item, session=session, unit=unit).first()
     if proposal is None:

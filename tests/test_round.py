@@ -330,6 +330,15 @@ def test_a_proposal_with_a_bad_status_or_damaged_form_is_refused(round_open):
     assert not StatusProposal.objects.exists()
 
 
+def test_a_unit_that_is_not_a_number_is_refused_not_a_server_error(round_open):
+    # The proposal page opens for the focal point's own unit whatever the address says.
+    for asked in ("abc", "1.5", "99999"):
+        assert round_open.get(f"/actions/1/propose/?unit={asked}").status_code == 200
+    form = {"unit": "abc", "status": "ongoing", "wording": FIRST, "session": "GB.341"}
+    assert round_open.post("/actions/1/propose/", {**form, "version": 0}).status_code == 422
+    assert not StatusProposal.objects.exists()
+
+
 def test_a_coordinators_direct_edit_still_works_and_settles_the_item(round_open, editor_client):
     report = StatusReport.objects.get(action_item__number=1, session__code="GB.341")
     response = editor_client.post(

@@ -47,6 +47,16 @@ def totp(secret: str = TOTP_SECRET, at: float | None = None) -> str:
     return f"{number % 10**6:06d}"
 
 
+def code_to_type(secret: str = TOTP_SECRET, margin: float = 5) -> str:
+    """The authenticator's code as a person types it: read when it is needed, and not in the
+    last `margin` seconds of its 30 (allauth accepts no other window, and a loaded machine can
+    take seconds to answer), when the next code is waited for instead."""
+    left = 30 - time.time() % 30
+    if left < margin:
+        time.sleep(left)
+    return totp(secret)
+
+
 class Browser:
     """Just enough of a browser: keeps cookies (whatever their Secure flag) and the CSRF token.
     `at(port)` is the same browser, cookies and all, pointed at another server."""
@@ -97,12 +107,13 @@ class Browser:
         token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', shown).group(1)
         return self.request("POST", path, {**form, "csrfmiddlewaretoken": token})
 
-    def sign_in(self, username: str, password: str = PASSWORD, code: str | None = None) -> int:
-        """Signs in with a password, then the authenticator's code if one is given; the status
+    def sign_in(self, username: str, password: str = PASSWORD, two_factor: bool = False) -> int:
+        """Signs in with a password, then, with `two_factor`, the authenticator's code, read
+        once the password is accepted (a code read before may have expired by then); the status
         of the last answer (302 when signed in)."""
         status = self.post("/accounts/login/", {"login": username, "password": password})
-        if code is not None and status == 302:
-            status = self.post(CODE_PAGE, {"code": code})
+        if two_factor and status == 302:
+            status = self.post(CODE_PAGE, {"code": code_to_type()})
         return status
 
 

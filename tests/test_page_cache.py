@@ -27,7 +27,6 @@ from tests.servers import (
     server_environment,
     shared_database,
     sql,
-    totp,
 )
 
 PAGES = ["/", "/appendix/", "/actions/2/", "/countries/", "/countries/ar/", "/sessions/GB.340/"]
@@ -291,7 +290,7 @@ def test_an_edit_through_one_server_shows_at_once_through_the_other(two_servers)
     assert html.escape(description) in reader.get("/countries/ar/")
 
     editor = Browser(port_a)
-    assert editor.sign_in("editor", code=totp()) == 302
+    assert editor.sign_in("editor", two_factor=True) == 302
     assert edit_engagement(editor, row, "Edited through server A.") == 302
 
     page = reader.get("/countries/ar/")

@@ -21,7 +21,6 @@ from tests.servers import (
     server_environment,
     shared_database,
     sql,
-    totp,
 )
 from tests.test_redis_cache import REDIS, redis_answers
 
@@ -77,7 +76,7 @@ def two_servers(database):
 def test_an_edit_through_one_server_is_seen_at_once_through_the_other(database, two_servers):
     port_a, port_b = two_servers
     editor = Browser(port_a)
-    assert editor.sign_in("editor", code=totp()) == 302
+    assert editor.sign_in("editor", two_factor=True) == 302
     readers = {"reader": Browser(port_b), "editor": editor.at(port_b)}
     row = sql(database, ENGAGEMENT)
     pk, description = row[0], row[-2]
@@ -100,7 +99,7 @@ def test_an_edit_through_one_server_is_seen_at_once_through_the_other(database, 
 def test_signed_in_through_one_server_is_signed_in_on_the_other(two_servers):
     port_a, port_b = two_servers
     through_a = Browser(port_a)
-    assert through_a.sign_in("colleague", code=totp()) == 302
+    assert through_a.sign_in("colleague", two_factor=True) == 302
     on_b = through_a.at(port_b)
     assert "Sign out" in on_b.get("/appendix/")
     assert on_b.request("GET", "/accounts/2fa/")[0] == 200
@@ -201,7 +200,7 @@ def test_while_redis_stops_pages_are_served_nothing_is_lost_and_caching_resumes(
     port_a, port_b = servers_on_own_redis
     reader = Browser(port_b)
     editor = Browser(port_a)
-    assert editor.sign_in("editor", code=totp()) == 302
+    assert editor.sign_in("editor", two_factor=True) == 302
     reader.get("/countries/ar/")
     assert from_cache(reader, "/countries/ar/", own_redis)[0]
 

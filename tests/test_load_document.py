@@ -227,3 +227,23 @@ def test_loading_again_keeps_what_staff_edited_unless_asked_to_update(django_use
     assert report.wording == "Starting 2020"
     assert "plan_2019_20.yaml: 32 records, 0 new, 1 updated" in out.getvalue()
     assert report.history.latest().history_change_reason == "Updated from plan_2019_20.yaml"
+
+
+def test_an_update_keeps_the_units_coordinators_assigned():
+    """The document names the units of a few items; coordinators assign the rest at /units/."""
+    named = ActionItem.objects.get(number=1)  # ACT/EMP, ACTRAV and the Turin Centre
+    unnamed = ActionItem.objects.get(number=12)
+    pardev, _ = Unit.objects.get_or_create(code="PARDEV", defaults={"name": "PARDEV"})
+    named.responsible_units.add(pardev)
+    named.responsible_units.remove(named.responsible_units.get(code="ACTRAV"))
+    unnamed.responsible_units.add(pardev)
+
+    call_command("load_document", "--update", verbosity=0)
+
+    assert set(named.responsible_units.values_list("code", flat=True)) == {
+        "ACT/EMP",
+        "ACTRAV",
+        "Turin Centre",
+        "PARDEV",
+    }
+    assert list(unnamed.responsible_units.values_list("code", flat=True)) == ["PARDEV"]

@@ -5,7 +5,8 @@ adds what `loaddata` lacks: every record is validated (choices, country codes, d
 constraints) and a bad one stops the load with a message naming the file, the record and the
 field, and nothing is saved. Records are matched on their natural keys. A record already in the
 database is left as it is (staff may have edited it since), unless `--update` asks to write the
-file's values over it, through the audit trail; so loading twice changes nothing.
+file's values over it, through the audit trail (lists such as an item's responsible units are
+added to, never emptied); so loading twice changes nothing.
 """
 
 from __future__ import annotations
@@ -152,9 +153,14 @@ def update_existing(deserialized, fields: dict[str, Any], reason: str) -> bool:
     for name in fields:
         field = model._meta.get_field(name)
         if field.many_to_many:
-            wanted = set(deserialized.m2m_data.get(name, []))
-            if set(getattr(current, name).values_list("pk", flat=True)) != wanted:
-                getattr(current, name).set(wanted)
+            # Added, never removed: the document names the responsible units of a few items
+            # only, and the units coordinators assigned since (/units/) must survive an update.
+            related = getattr(current, name)
+            missing = set(deserialized.m2m_data.get(name, [])) - set(
+                related.values_list("pk", flat=True)
+            )
+            if missing:
+                related.add(*missing)
                 changed = True
         elif getattr(current, field.attname) != getattr(new, field.attname):
             setattr(current, field.attname, getattr(new, field.attname))

@@ -217,8 +217,17 @@ def detail(request: HttpRequest, number: int) -> HttpResponse:
     # At call time: countries builds on actions (its engagements cite paragraphs), not the reverse.
     from countries.models import Engagement
 
-    plan = current_plan()
-    item = get_object_or_404(ActionItem.objects.filter(plan=plan).for_detail(), number=number)
+    # For editors: the session their changes go to (templates/actions/_reporting.html), what
+    # it says of the item so far and the proposals awaiting review.
+    draft = (
+        GoverningBodySession.objects.reporting()
+        if request.user.has_perm("actions.change_statusreport")
+        else None
+    )
+    items = ActionItem.objects.filter(plan=current_plan()).for_detail()
+    if draft:
+        items = items.with_draft(draft)
+    item = get_object_or_404(items, number=number)
     return render(
         request,
         "actions/detail.html",
@@ -228,12 +237,7 @@ def detail(request: HttpRequest, number: int) -> HttpResponse:
             "engagements": Engagement.objects.reported_for(item, request.user),
             "updates": item.progress_updates.visible_to(request.user).latest_first(),
             "history": SimpleLazyObject(lambda: item.audit_trail(request.user)),
-            # For editors: the session their changes go to (templates/actions/_reporting.html).
-            "draft": (
-                GoverningBodySession.objects.reporting()
-                if request.user.has_perm("actions.change_statusreport")
-                else None
-            ),
+            "draft": draft,
         },
     )
 

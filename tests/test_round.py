@@ -102,6 +102,10 @@ def test_a_full_round_from_opening_to_publishing(editor_client, editor):
     appendix = editor_client.get("/appendix/").content.decode()
     assert "proposed by ACTRAV, awaiting review" in appendix
     assert "proposed by Turin Centre, awaiting review" in appendix
+    # And on the item's own page, for editors only.
+    item_page = editor_client.get("/actions/1/").content.decode()
+    assert "proposed by ACTRAV, awaiting review" in item_page
+    assert "awaiting review" not in actrav.get("/actions/1/").content.decode()
     gate = editor_client.get("/sessions/GB.341/publish/").content.decode()
     assert "Proposals not yet reviewed (2)" in gate
 
@@ -120,6 +124,8 @@ def test_a_full_round_from_opening_to_publishing(editor_client, editor):
         StatusReport.objects.filter(session=session).values_list("action_item__number", "wording")
     )
     assert drafts[1] == AGAIN and drafts[6] == TURIN
+    item_page = editor_client.get("/actions/1/").content.decode()
+    assert f"Draft for GB.341: {AGAIN}" in item_page and "awaiting review" not in item_page
     assert "accepted" in actrav.get("/my-items/").content.decode().lower()
     # The history names both people to editors.
     item_page = editor_client.get("/actions/1/").content.decode()

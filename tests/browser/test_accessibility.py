@@ -69,7 +69,7 @@ def test_editor_pages_have_no_serious_or_critical_violations(
     # The in-place form, as htmx puts it in the Appendix row.
     page.goto(site.url + "/appendix/")
     page.locator("#status-6 .edit-link").click()
-    page.locator("form#status-6").wait_for()
+    page.locator("tr.status-form-row form#status-6").wait_for()
     result = scan(page, "appendix-editor-open-form")
     with capsys.disabled():
         print(result.summary())

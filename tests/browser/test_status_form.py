@@ -15,7 +15,9 @@ pytestmark = pytest.mark.browser
 
 def open_form(page, number: int):
     page.locator(f"#status-{number} .edit-link").click()
-    form = page.locator(f"form#status-{number}")
+    # Once in its own row: the page's script has then made the wording follow the status (htmx
+    # runs it a moment after the form appears; a choice made before would not be followed).
+    form = page.locator(f"tr.status-form-row form#status-{number}")
     form.wait_for()
     return form
 

@@ -74,6 +74,7 @@ def test_no_page_logs_an_error_for_an_editor_nor_does_editing_in_place(browser, 
     problems = watch(page, {site.url + "/actions/7/status/": 422})
     page.goto(site.url + "/appendix/")
     page.locator("#status-7 .edit-link").click()
+    page.locator("tr.status-form-row form#status-7").wait_for()  # the page's script has run
     form = page.get_by_role("form", name="Status of item 7 for GB.341")
     form.get_by_label("Status:", exact=True).select_option(label="Completed")
     form.get_by_label("Wording for the document").fill("Completed")

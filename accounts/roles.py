@@ -11,7 +11,9 @@ its permissions in Django admin.
 
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
+from django.db.models import Q, QuerySet
 
 READ = [
     "actions.view_actionitem",
@@ -56,3 +58,20 @@ def ensure_roles(using: str = "default", **kwargs: Any) -> None:
                         content_type__app_label=app_label, codename=codename
                     )
                 )
+
+
+def holders(permission: str) -> QuerySet:
+    """The active users who hold `permission` ("app_label.codename") through a group, as their
+    own or as superusers, as `User.has_perm` would say of each; one query."""
+    app_label, codename = permission.split(".")
+    granted = Permission.objects.filter(codename=codename, content_type__app_label=app_label)
+    return (
+        get_user_model()
+        .objects.filter(
+            Q(is_superuser=True)
+            | Q(groups__permissions__in=granted)
+            | Q(user_permissions__in=granted),
+            is_active=True,
+        )
+        .distinct()
+    )

@@ -24,9 +24,10 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import translation
 
 from accounts.models import language_of
+from accounts.roles import holders
 from actions.models import ActionItem, Plan, Unit
 from actions.reporting import GoverningBodySession
-from actions.round import StatusProposal
+from actions.round import PROPOSE_PERMISSION, StatusProposal
 
 from .models import Kind, Occasion, Reminder
 
@@ -185,10 +186,17 @@ def due_on(today: datetime.date) -> list[Outgoing]:
         )
         asked = ActionItem.objects.lacking_proposal_by_focal_point(session)
         people = User.objects.select_related("profile").in_bulk([user.pk for user in asked])
-        unreachable = []
+        # Named for a unit but not (or no longer) allowed to propose, e.g. out of the group
+        # Focal points: a reminder would send them to a page that refuses them.
+        may_propose = set(holders(PROPOSE_PERMISSION).values_list("pk", flat=True))
+        unreachable, cannot_propose = [], []
         for user, items in asked.items():
             person = people[user.pk]
             if not person.is_active or (person.pk, Kind.FOCAL_POINT) in sent:
+                continue
+            if person.pk not in may_propose:
+                logger.warning("%s: focal point %s may not propose statuses", session.code, person)
+                cannot_propose.append(person)
                 continue
             if not person.email:
                 logger.warning("%s: focal point %s has no e-mail address", session.code, person)
@@ -208,7 +216,11 @@ def due_on(today: datetime.date) -> list[Outgoing]:
             if (coordinator.pk, Kind.DIGEST) in sent:
                 continue
             if summary is None:
-                summary = {**round_summary(session), "unreachable": unreachable}
+                summary = {
+                    **round_summary(session),
+                    "unreachable": unreachable,
+                    "cannot_propose": cannot_propose,
+                }
             outgoing.append(
                 Outgoing(session, occasion, Kind.DIGEST, coordinator, today, round=summary)
             )

@@ -227,10 +227,11 @@ def test_preparing_the_days_messages_takes_as_many_queries_whatever_the_number_o
     many, more_queries = prepare()
     assert (few, many) == (4, 12)
     # Sessions; what was sent; who owes what (items, their units, live proposals, focal
-    # points); those people with their language; coordinators with theirs; the round's summary
-    # (proposals, current plan, missing items with units and focal points, units without focal
-    # points, unassigned items); whether items are mostly untranslated, for French and Spanish.
-    assert queries == 17
+    # points); those people with their language; who of them may propose; coordinators with
+    # theirs; the round's summary (proposals, current plan, missing items with units and focal
+    # points, units without focal points, unassigned items); whether items are mostly
+    # untranslated, for French and Spanish.
+    assert queries == 18
     assert more_queries == queries
 
 
@@ -287,6 +288,25 @@ def test_a_focal_point_without_an_e_mail_address_is_named_in_the_digest(
     assert "1 sent" in send("--today", WEEK_BEFORE)
     text, _html = parts(smtp.to("edith@ilo.example")[0])
     assert "Focal points without an e-mail address (not reminded): nomail" in text
+
+
+def test_a_focal_point_who_may_not_propose_is_not_reminded_and_is_named_in_the_digest(
+    gb341_due, django_user_model, smtp
+):
+    """Named for PARDEV, then taken out of the group Focal points: the reminder's link would
+    answer 403."""
+    person(django_user_model, "edith", "Editors", "en")
+    former = person(django_user_model, "former", "Focal points", "en")
+    Unit.objects.get(code="PARDEV").focal_points.add(former)
+    former.groups.clear()
+    send("--today", WEEK_BEFORE)
+    assert smtp.to("former@ilo.example") == []
+    text, html = parts(smtp.to("edith@ilo.example")[0])
+    assert (
+        "Focal points not in the group Focal points, who cannot propose (not reminded): former"
+        in text
+    )
+    assert "former" in html
 
 
 def test_a_mail_server_that_is_down_records_nothing_and_the_next_run_retries(

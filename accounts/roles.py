@@ -13,7 +13,10 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
+
+# The one of settings.AUTHENTICATION_BACKENDS that keeps permissions (see `holders`).
+PERMISSIONS_BACKEND = "allauth.account.auth_backends.AuthenticationBackend"
 
 READ = [
     "actions.view_actionitem",
@@ -62,16 +65,6 @@ def ensure_roles(using: str = "default", **kwargs: Any) -> None:
 
 def holders(permission: str) -> QuerySet:
     """The active users who hold `permission` ("app_label.codename") through a group, as their
-    own or as superusers, as `User.has_perm` would say of each; one query."""
-    app_label, codename = permission.split(".")
-    granted = Permission.objects.filter(codename=codename, content_type__app_label=app_label)
-    return (
-        get_user_model()
-        .objects.filter(
-            Q(is_superuser=True)
-            | Q(groups__permissions__in=granted)
-            | Q(user_permissions__in=granted),
-            is_active=True,
-        )
-        .distinct()
-    )
+    own or as superusers: Django's `with_perm`, asked of the backend that keeps permissions
+    (allauth's is a ModelBackend; axes's keeps none, so Django cannot choose alone). One query."""
+    return get_user_model().objects.with_perm(permission, backend=PERMISSIONS_BACKEND)

@@ -217,15 +217,12 @@ def detail(request: HttpRequest, number: int) -> HttpResponse:
     # At call time: countries builds on actions (its engagements cite paragraphs), not the reverse.
     from countries.models import Engagement
 
-    # For editors: the session their changes go to (templates/actions/_reporting.html), what
-    # it says of the item so far and the proposals awaiting review.
-    draft = (
-        GoverningBodySession.objects.reporting()
-        if request.user.has_perm("actions.change_statusreport")
-        else None
-    )
     items = ActionItem.objects.filter(plan=current_plan()).for_detail()
-    if draft:
+    draft = None
+    if is_editor(request.user):
+        # As in the Appendix: the session their changes go to (actions/_reporting.html), what
+        # it says of the item so far and the proposals awaiting review.
+        draft = GoverningBodySession.objects.reporting()
         items = items.with_draft(draft)
     item = get_object_or_404(items, number=number)
     return render(

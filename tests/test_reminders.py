@@ -29,6 +29,7 @@ from reminders.models import Occasion, Reminder
 from reminders.outbox import due_on
 from tests.listeners import closed_port
 from tests.smtp import parts, smtp_server
+from tests.test_sessions import open_gb341
 from tests.test_valid_html import html_errors
 
 SITE = "https://tracker.example.org"
@@ -77,18 +78,7 @@ def start_round(django_user_model, session: GoverningBodySession) -> dict:
 @pytest.fixture
 def gb341_due(db, editor_client):
     """GB.341 opened through its form, its statuses due on 15 February 2021."""
-    response = editor_client.post(
-        "/sessions/new/",
-        {
-            "code": "GB.341",
-            "held_in": "2021-03",
-            "period": "March 2021",
-            "document_symbol": "GB.341/INS/8",
-            "statuses_due": DUE,
-        },
-    )
-    assert response.status_code == 302, response.content.decode()
-    return GoverningBodySession.objects.get(code="GB.341")
+    return open_gb341(editor_client, statuses_due=DUE)
 
 
 @pytest.fixture

@@ -16,6 +16,7 @@ from actions.reporting import GoverningBodySession, StatusReport
 from actions.round import ProposalState, StatusProposal
 
 from .page_types import name_focal_point
+from .test_sessions import open_gb341
 
 pytestmark = pytest.mark.django_db
 User = get_user_model()
@@ -30,22 +31,6 @@ def signed_in(user) -> Client:
     client = Client()
     client.force_login(user)
     return client
-
-
-def open_gb341(client: Client, statuses_due: str = "2021-02-15"):
-    response = client.post(
-        "/sessions/new/",
-        {
-            "code": "GB.341",
-            "held_in": "2021-03",
-            "period": "March 2021",
-            "document_symbol": "GB.341/INS/8",
-            "document_title": "Update on the United Nations reform",
-            "statuses_due": statuses_due,
-        },
-    )
-    assert response.status_code == 302, response.content.decode()
-    return GoverningBodySession.objects.get(code="GB.341")
 
 
 def focal_point_client(editor_client, username: str, unit: str) -> Client:
@@ -88,7 +73,7 @@ def docx_statuses(content: bytes) -> dict[str, str]:
 
 
 def test_a_full_round_from_opening_to_publishing(editor_client, editor):
-    session = open_gb341(editor_client)
+    session = open_gb341(editor_client, statuses_due="2021-02-15")
     assert str(session.statuses_due) == "2021-02-15"
     actrav = focal_point_client(editor_client, "amina", "ACTRAV")
     turin = focal_point_client(editor_client, "bruno", "Turin Centre")
@@ -159,7 +144,7 @@ def test_a_full_round_from_opening_to_publishing(editor_client, editor):
 
 
 def test_the_round_page_lists_units_focal_points_and_states_and_downloads_as_csv(editor_client):
-    open_gb341(editor_client)
+    open_gb341(editor_client, statuses_due="2021-02-15")
     actrav = focal_point_client(editor_client, "amina", "ACTRAV")
     propose(actrav, 1, FIRST, unit="ACTRAV")
     page = editor_client.get("/sessions/GB.341/round/").content.decode()
@@ -253,7 +238,7 @@ def test_editors_see_how_many_units_await_review_and_readers_nothing(round_open,
 
 @pytest.fixture
 def round_open(editor_client):
-    open_gb341(editor_client)
+    open_gb341(editor_client, statuses_due="2021-02-15")
     return focal_point_client(editor_client, "amina", "ACTRAV")
 
 

@@ -33,8 +33,9 @@ NEW_SESSION = {
 }
 
 
-def open_gb341(client) -> GoverningBodySession:
-    response = client.post("/sessions/new/", NEW_SESSION)
+def open_gb341(client, **fields: str) -> GoverningBodySession:
+    """GB.341 opened through its form, with `fields` (e.g. statuses_due) beside NEW_SESSION's."""
+    response = client.post("/sessions/new/", {**NEW_SESSION, **fields})
     assert response.status_code == 302 and response["Location"] == "/sessions/GB.341/"
     return GoverningBodySession.objects.get(code="GB.341")
 

@@ -185,16 +185,13 @@ def message_waiting(request: HttpRequest) -> bool:
     )
 
 
-def message_waiting_on_a_page(request: HttpRequest) -> bool:
-    page = settings.PAGE_CACHE_SECONDS and request.method == "GET"
-    return bool(page) and not getattr(request, "htmx", False) and message_waiting(request)
-
-
-def may_use_cache(request: HttpRequest) -> bool:
-    """GETs of full pages, with no message waiting to be shown."""
-    if not settings.PAGE_CACHE_SECONDS or request.method != "GET":
-        return False
-    return not getattr(request, "htmx", False) and not message_waiting(request)
+def is_page_get(request: HttpRequest) -> bool:
+    """A GET of a full page (not an htmx fragment) with the page cache on."""
+    return (
+        bool(settings.PAGE_CACHE_SECONDS)
+        and request.method == "GET"
+        and not getattr(request, "htmx", False)
+    )
 
 
 def may_store(request: HttpRequest, response: HttpResponse) -> bool:
@@ -251,12 +248,12 @@ def cached_read_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpRes
 
     @wraps(view)
     def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        if not may_use_cache(request):
-            if message_waiting_on_a_page(request):
-                # Rendered for the message; the main content may still come from the cache.
-                request.content_cache_key = content_key(request)
+        if not is_page_get(request):
             return view(request, *args, **kwargs)
         request.content_cache_key = content_key(request)
+        if message_waiting(request):
+            # Rendered for the message; the main content may still come from the cache.
+            return view(request, *args, **kwargs)
         if request.user.is_authenticated:
             return signed_in_page(view, request, *args, **kwargs)
         return public_page(view, request, *args, **kwargs)

@@ -26,7 +26,7 @@ from django.http import HttpRequest
 from django.utils.crypto import constant_time_compare
 from django.utils.functional import SimpleLazyObject
 
-from ops.pagecache import new_version, now_and_at_commit
+from ops.pagecache import first_version, new_version, now_and_at_commit
 
 VERSION_KEY = "usercache:users-version"
 # Who may do what: Django's users, groups and permissions, and allauth's second factors.
@@ -71,10 +71,7 @@ def cached_user(request: HttpRequest) -> Any:
     except KeyError:
         return auth.get_user(request)
     found = cache.get_many([VERSION_KEY, f"usercache:user:{user_id}"])
-    version = found.get(VERSION_KEY)
-    if version is None:
-        cache.add(VERSION_KEY, new_version(), timeout=None)
-        version = cache.get(VERSION_KEY)
+    version = found.get(VERSION_KEY) or first_version(VERSION_KEY)
     stored_at, user = found.get(f"usercache:user:{user_id}", (None, None))
     if (
         user is not None

@@ -101,13 +101,15 @@ def data_changed(sender, **kwargs) -> None:
         now_and_at_commit(bump_data_version)
 
 
+def first_version(key: str) -> str | None:
+    """The version under `key` when none was found there: never set, or evicted, any new value
+    is as good, provided all processes agree on it (None if the cache answers nothing)."""
+    cache.add(key, new_version(), timeout=None)
+    return cache.get(key)
+
+
 def data_version() -> str:
-    version = cache.get(VERSION_KEY)
-    if version is None:
-        # Never set, or evicted: any new value is as good, provided all processes agree on it.
-        cache.add(VERSION_KEY, new_version(), timeout=None)
-        version = cache.get(VERSION_KEY)
-    return version or new_version()
+    return cache.get(VERSION_KEY) or first_version(VERSION_KEY) or new_version()
 
 
 def page_key(request: HttpRequest) -> str:
@@ -151,7 +153,7 @@ class Found:
 def lookup(key: str) -> Found:
     """The current data version and what is stored under `key`. One cache read."""
     found = cache.get_many([VERSION_KEY, key])
-    version = found.get(VERSION_KEY) or data_version()
+    version = found.get(VERSION_KEY) or first_version(VERSION_KEY) or new_version()
     if key not in found:
         return Found(version, None, False)
     stored_at, entry = found[key]

@@ -50,10 +50,10 @@ def database(tmp_path_factory, django_db_setup, django_db_blocker):
 
 def forget_earlier_runs(url: str) -> None:
     """The copy's accounts have the ids of an earlier run's: its record of used second-factor
-    codes and its rate limits must not apply to this one, nor its pages (same ports, perhaps).
-    Also run at the end, to leave nothing behind."""
+    codes, its rate limits and its stored users must not apply to this one, nor its pages
+    (same ports, perhaps). Also run at the end, to leave nothing behind."""
     client = redis.Redis.from_url(url)
-    for pattern in (":1:allauth*", ":1:pagecache:*"):
+    for pattern in (":1:allauth*", ":1:pagecache:*", ":1:usercache:*"):
         for key in client.scan_iter(pattern):
             client.delete(key)
     client.close()

@@ -35,6 +35,10 @@ TRACKED_APPS = {"auth", "mfa"}
 TIMEOUT_SECONDS = 300
 
 
+def user_key(pk: Any) -> str:
+    return f"usercache:user:{pk}"
+
+
 def forget_all_users() -> None:
     cache.set(VERSION_KEY, new_version(), timeout=None)
 
@@ -59,7 +63,7 @@ def remember(user: Any, version: str) -> None:
     user.get_all_permissions()
     needs_second_factor(user)
     has_second_factor(user)
-    cache.set(f"usercache:user:{user.pk}", (version, user), timeout=TIMEOUT_SECONDS)
+    cache.set(user_key(user.pk), (version, user), timeout=TIMEOUT_SECONDS)
 
 
 def cached_user(request: HttpRequest) -> Any:
@@ -70,9 +74,9 @@ def cached_user(request: HttpRequest) -> Any:
         backend = request.session[auth.BACKEND_SESSION_KEY]
     except KeyError:
         return auth.get_user(request)
-    found = cache.get_many([VERSION_KEY, f"usercache:user:{user_id}"])
+    found = cache.get_many([VERSION_KEY, user_key(user_id)])
     version = found.get(VERSION_KEY) or first_version(VERSION_KEY)
-    stored_at, user = found.get(f"usercache:user:{user_id}", (None, None))
+    stored_at, user = found.get(user_key(user_id), (None, None))
     if (
         user is not None
         and stored_at == version

@@ -8,7 +8,6 @@ from __future__ import annotations
 import contextlib
 import os
 import re
-import socket
 import subprocess
 import sys
 import time
@@ -22,16 +21,12 @@ from pathlib import Path
 from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 from django.conf import settings
 
+from tests.listeners import closed_port
+
 PASSWORD = "correct horse battery"  # the cast's (tests/conftest.py)
 # An authenticator app's secret for the editors who sign in with two factors.
 TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 CODE_PAGE = "/accounts/2fa/authenticate/"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def totp(secret: str = TOTP_SECRET) -> str:
@@ -178,7 +173,7 @@ def answers(port: int) -> bool:
 def gunicorn_servers(env: dict[str, str], count: int = 2) -> Iterator[list[int]]:
     """`count` gunicorn servers of one worker each, as `make serve` starts them; yields their
     ports once each answers /healthz."""
-    ports = [free_port() for _ in range(count)]
+    ports = [closed_port() for _ in range(count)]
     servers = [
         subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "reform_tracker.wsgi"]

@@ -11,12 +11,12 @@ import pytest
 import redis
 from django.conf import settings
 
+from tests.listeners import closed_port
 from tests.servers import (
     ENGAGEMENT,
     PASSWORD,
     Browser,
     edit_engagement,
-    free_port,
     gunicorn_servers,
     server_environment,
     shared_database,
@@ -134,7 +134,7 @@ class RedisServer:
     stopped, as Debian's configuration does, so that it comes back with the pages it held."""
 
     def __init__(self, directory) -> None:
-        self.port = free_port()
+        self.port = closed_port()
         self.directory = directory
         self.process: subprocess.Popen | None = None
         self.url = f"redis://127.0.0.1:{self.port}/0"

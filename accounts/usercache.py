@@ -26,13 +26,17 @@ from django.http import HttpRequest
 from django.utils.crypto import constant_time_compare
 from django.utils.functional import SimpleLazyObject
 
-from ops.pagecache import new_version, now_and_at_commit
+from ops.pagecache import first_version, new_version, now_and_at_commit
 
 VERSION_KEY = "usercache:users-version"
 # Who may do what: Django's users, groups and permissions, and allauth's second factors.
 TRACKED_APPS = {"auth", "mfa"}
 # A stored user is read again at least this often, whatever happens to the cache.
 TIMEOUT_SECONDS = 300
+
+
+def user_key(pk: Any) -> str:
+    return f"usercache:user:{pk}"
 
 
 def forget_all_users() -> None:
@@ -59,7 +63,7 @@ def remember(user: Any, version: str) -> None:
     user.get_all_permissions()
     needs_second_factor(user)
     has_second_factor(user)
-    cache.set(f"usercache:user:{user.pk}", (version, user), timeout=TIMEOUT_SECONDS)
+    cache.set(user_key(user.pk), (version, user), timeout=TIMEOUT_SECONDS)
 
 
 def cached_user(request: HttpRequest) -> Any:
@@ -70,12 +74,9 @@ def cached_user(request: HttpRequest) -> Any:
         backend = request.session[auth.BACKEND_SESSION_KEY]
     except KeyError:
         return auth.get_user(request)
-    found = cache.get_many([VERSION_KEY, f"usercache:user:{user_id}"])
-    version = found.get(VERSION_KEY)
-    if version is None:
-        cache.add(VERSION_KEY, new_version(), timeout=None)
-        version = cache.get(VERSION_KEY)
-    stored_at, user = found.get(f"usercache:user:{user_id}", (None, None))
+    found = cache.get_many([VERSION_KEY, user_key(user_id)])
+    version = found.get(VERSION_KEY) or first_version(VERSION_KEY)
+    stored_at, user = found.get(user_key(user_id), (None, None))
     if (
         user is not None
         and stored_at == version

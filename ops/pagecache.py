@@ -101,13 +101,15 @@ def data_changed(sender, **kwargs) -> None:
         now_and_at_commit(bump_data_version)
 
 
+def first_version(key: str) -> str | None:
+    """The version under `key` when none was found there: never set, or evicted, any new value
+    is as good, provided all processes agree on it (None if the cache answers nothing)."""
+    cache.add(key, new_version(), timeout=None)
+    return cache.get(key)
+
+
 def data_version() -> str:
-    version = cache.get(VERSION_KEY)
-    if version is None:
-        # Never set, or evicted: any new value is as good, provided all processes agree on it.
-        cache.add(VERSION_KEY, new_version(), timeout=None)
-        version = cache.get(VERSION_KEY)
-    return version or new_version()
+    return cache.get(VERSION_KEY) or first_version(VERSION_KEY) or new_version()
 
 
 def page_key(request: HttpRequest) -> str:
@@ -151,7 +153,7 @@ class Found:
 def lookup(key: str) -> Found:
     """The current data version and what is stored under `key`. One cache read."""
     found = cache.get_many([VERSION_KEY, key])
-    version = found.get(VERSION_KEY) or data_version()
+    version = found.get(VERSION_KEY) or first_version(VERSION_KEY) or new_version()
     if key not in found:
         return Found(version, None, False)
     stored_at, entry = found[key]
@@ -185,16 +187,13 @@ def message_waiting(request: HttpRequest) -> bool:
     )
 
 
-def message_waiting_on_a_page(request: HttpRequest) -> bool:
-    page = settings.PAGE_CACHE_SECONDS and request.method == "GET"
-    return bool(page) and not getattr(request, "htmx", False) and message_waiting(request)
-
-
-def may_use_cache(request: HttpRequest) -> bool:
-    """GETs of full pages, with no message waiting to be shown."""
-    if not settings.PAGE_CACHE_SECONDS or request.method != "GET":
-        return False
-    return not getattr(request, "htmx", False) and not message_waiting(request)
+def is_page_get(request: HttpRequest) -> bool:
+    """A GET of a full page (not an htmx fragment) with the page cache on."""
+    return (
+        bool(settings.PAGE_CACHE_SECONDS)
+        and request.method == "GET"
+        and not getattr(request, "htmx", False)
+    )
 
 
 def may_store(request: HttpRequest, response: HttpResponse) -> bool:
@@ -251,12 +250,12 @@ def cached_read_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpRes
 
     @wraps(view)
     def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        if not may_use_cache(request):
-            if message_waiting_on_a_page(request):
-                # Rendered for the message; the main content may still come from the cache.
-                request.content_cache_key = content_key(request)
+        if not is_page_get(request):
             return view(request, *args, **kwargs)
         request.content_cache_key = content_key(request)
+        if message_waiting(request):
+            # Rendered for the message; the main content may still come from the cache.
+            return view(request, *args, **kwargs)
         if request.user.is_authenticated:
             return signed_in_page(view, request, *args, **kwargs)
         return public_page(view, request, *args, **kwargs)

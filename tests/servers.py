@@ -5,14 +5,9 @@ browser to use them."""
 
 from __future__ import annotations
 
-import base64
 import contextlib
-import hashlib
-import hmac
 import os
 import re
-import socket
-import struct
 import subprocess
 import sys
 import time
@@ -23,7 +18,10 @@ from http.client import HTTPConnection, HTTPResponse
 from http.cookies import SimpleCookie
 from pathlib import Path
 
+from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 from django.conf import settings
+
+from tests.listeners import closed_port
 
 PASSWORD = "correct horse battery"  # the cast's (tests/conftest.py)
 # An authenticator app's secret for the editors who sign in with two factors.
@@ -31,20 +29,9 @@ TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 CODE_PAGE = "/accounts/2fa/authenticate/"
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def totp(secret: str = TOTP_SECRET, at: float | None = None) -> str:
-    """RFC 6238 with allauth's parameters: SHA-1, 30 seconds, 6 digits."""
-    counter = int((time.time() if at is None else at) // 30)
-    key = base64.b32decode(secret.upper() + "=" * (-len(secret) % 8))
-    digest = hmac.new(key, struct.pack(">Q", counter), hashlib.sha1).digest()
-    offset = digest[-1] & 0x0F
-    number = struct.unpack(">I", digest[offset : offset + 4])[0] & 0x7FFFFFFF
-    return f"{number % 10**6:06d}"
+def totp(secret: str = TOTP_SECRET) -> str:
+    """The code an authenticator app shows now, as allauth computes it."""
+    return format_hotp_value(hotp_value(secret, int(time.time()) // 30))
 
 
 def code_to_type(secret: str = TOTP_SECRET, margin: float = 5) -> str:
@@ -186,7 +173,7 @@ def answers(port: int) -> bool:
 def gunicorn_servers(env: dict[str, str], count: int = 2) -> Iterator[list[int]]:
     """`count` gunicorn servers of one worker each, as `make serve` starts them; yields their
     ports once each answers /healthz."""
-    ports = [free_port() for _ in range(count)]
+    ports = [closed_port() for _ in range(count)]
     servers = [
         subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "reform_tracker.wsgi"]

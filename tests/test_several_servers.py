@@ -11,12 +11,12 @@ import pytest
 import redis
 from django.conf import settings
 
+from tests.listeners import closed_port
 from tests.servers import (
     ENGAGEMENT,
     PASSWORD,
     Browser,
     edit_engagement,
-    free_port,
     gunicorn_servers,
     server_environment,
     shared_database,
@@ -50,10 +50,10 @@ def database(tmp_path_factory, django_db_setup, django_db_blocker):
 
 def forget_earlier_runs(url: str) -> None:
     """The copy's accounts have the ids of an earlier run's: its record of used second-factor
-    codes and its rate limits must not apply to this one, nor its pages (same ports, perhaps).
-    Also run at the end, to leave nothing behind."""
+    codes, its rate limits and its stored users must not apply to this one, nor its pages
+    (same ports, perhaps). Also run at the end, to leave nothing behind."""
     client = redis.Redis.from_url(url)
-    for pattern in (":1:allauth*", ":1:pagecache:*"):
+    for pattern in (":1:allauth*", ":1:pagecache:*", ":1:usercache:*"):
         for key in client.scan_iter(pattern):
             client.delete(key)
     client.close()
@@ -134,7 +134,7 @@ class RedisServer:
     stopped, as Debian's configuration does, so that it comes back with the pages it held."""
 
     def __init__(self, directory) -> None:
-        self.port = free_port()
+        self.port = closed_port()
         self.directory = directory
         self.process: subprocess.Popen | None = None
         self.url = f"redis://127.0.0.1:{self.port}/0"

@@ -6,10 +6,10 @@ import time
 
 import pytest
 from allauth.mfa.models import Authenticator
-from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
-from allauth.mfa.totp.internal.auth import yield_hotp_counters_from_time as counters
 from django.core.signals import request_finished, request_started
 from playwright.sync_api import expect
+
+from tests.servers import code_to_type
 
 from .conftest import PASSWORD, sign_in
 
@@ -19,15 +19,6 @@ ENROL = "/accounts/2fa/totp/activate/"
 # The icon the browser fetches on its own: the one the page links to, or /favicon.ico without
 # a link (the gate lets both through; tests/test_mfa.py asks for each directly).
 ICONS = ("/static/favicon.svg", "/favicon.ico")
-
-
-def current_code(secret: str) -> str:
-    """The code an authenticator app shows now (the middle of allauth's tolerance window), not
-    in the last seconds of its 30, so that it is still current when the server checks it."""
-    if time.time() % 30 > 25:
-        time.sleep(30 - time.time() % 30)
-    window = list(counters())
-    return format_hotp_value(hotp_value(secret, window[len(window) // 2]))
 
 
 class ServerLog:
@@ -111,7 +102,7 @@ def test_a_new_editor_enrols_with_the_secret_on_the_page_whatever_else_the_brows
 
     secret = page.locator("main code").inner_text().strip()
     assert re.fullmatch(r"[A-Z2-7]{32}", secret)
-    page.get_by_label("Authenticator code").fill(current_code(secret))
+    page.get_by_label("Authenticator code").fill(code_to_type(secret))
     page.get_by_role("button", name="Activate").click()
 
     expect(page).to_have_url(re.compile(r"/accounts/2fa/recovery-codes/"))

@@ -10,7 +10,7 @@ import functools
 from typing import Any
 
 from actions.reporting import Status
-from countries.filters import CONSTITUENTS
+from countries.filters import CONSTITUENT_CODES
 from countries.models import Kind
 
 from .http import DEFAULT_PAGE_SIZE, LANGUAGES, MAX_PAGE_SIZE
@@ -27,7 +27,6 @@ UNTRANSLATED = {
     "language is missing.",
 }
 STATUS = {"type": "string", "enum": [*Status.values], "nullable": True}
-CONSTITUENT_CODES = [code for code, _label in CONSTITUENTS]
 KIND = {"type": "string", "enum": Kind.values}
 CONSTITUENT = {"type": "string", "enum": CONSTITUENT_CODES}
 REGION_CODES = ["africa", "americas", "arab-states", "asia-pacific", "europe-central-asia"]

@@ -22,13 +22,11 @@ from actions.content import CONTENT_LANGUAGES, localized
 from actions.models import ActionItem, KeyFigure, Plan
 from actions.reporting import GoverningBodySession, Status
 from actions.views import resolve_since
-from countries.filters import CONSTITUENTS, CountryFilter
+from countries.filters import CONSTITUENT_CODES, CountryFilter
 from countries.models import Country, Engagement, EngagementSummary, Kind, Region
 
 from .http import ApiError, api_view, bad_parameter, choice, page_of, problem
 from .schema import openapi_schema
-
-CONSTITUENT_CODES = [code for code, _label in CONSTITUENTS]
 
 
 def texts(obj: object, **fields: str) -> dict[str, Any]:
@@ -299,14 +297,13 @@ def country_data(country: Country, summary) -> dict:
         {"document": document, "paragraphs": sorted(numbers)}
         for document, numbers in summary.paragraphs.items()
     ]
-    involved = (summary.government, summary.workers, summary.employers)
     return {
         "iso": country.code.code,
         "name": country.name,
         "region": country.region.code,
         "engagement_count": country.engagement_count,
         "kinds": [kind for kind in Kind.values if kind in summary.kinds],
-        "constituents": [code for code, on in zip(CONSTITUENT_CODES, involved, strict=True) if on],
+        "constituents": [code for code in CONSTITUENT_CODES if getattr(summary, code)],
         "sources": paragraphs,
         "engagements": link("api:engagements") + f"?country={country.code.code}",
     }

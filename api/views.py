@@ -10,7 +10,6 @@ from typing import Any
 
 from csp.decorators import csp_update
 from django.contrib.auth.decorators import login_not_required
-from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -248,11 +247,10 @@ def changes(request: HttpRequest, reader, code: str) -> dict:
     """What moved between `?since=` (default: the previous published session) and the session,
     as its changes page says it."""
     found = visible_session(reader, code)
-    # resolve_since judges by the request's user: here the token's, never a session's.
-    request.user = reader if reader is not None else AnonymousUser()
-    since, error = resolve_since(request, found)
+    asked = request.GET.get("since")
+    # Judged as the token's user sees it, never as a signed-in browser session would.
+    since, error = resolve_since(found, asked, reader)
     if error:
-        asked = request.GET["since"]
         if not GoverningBodySession.objects.visible_to(reader).filter(code=asked).exists():
             raise ApiError(404, error)  # a session that does not exist, as a path would be
         raise bad_parameter("since", error)

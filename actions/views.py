@@ -428,13 +428,13 @@ def session_detail(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "actions/session_detail.html", context)
 
 
-def resolve_since(request: HttpRequest, session: GoverningBodySession):
-    """The session to compare with: `?since=` or the previous published one; or an error."""
-    code = request.GET.get("since")
+def resolve_since(session: GoverningBodySession, code: str | None, reader):
+    """The session to compare with: the one `code` names (`?since=`) if `reader` may see it,
+    or the previous published one without a code; or an error."""
     if not code:
         return session.previous_published(), None
     since = GoverningBodySession.objects.filter(code=code).first()
-    if since is None or not since.is_visible_to(request.user):
+    if since is None or not since.is_visible_to(reader):
         return None, gettext("There is no session “%(code)s” to compare with.") % {"code": code}
     if since.held_in >= session.held_in:
         return (
@@ -448,7 +448,7 @@ def resolve_since(request: HttpRequest, session: GoverningBodySession):
 @cached_read_page
 def session_changes(request: HttpRequest, code: str) -> HttpResponse:
     session = visible_session(request, code)
-    since, error = resolve_since(request, session)
+    since, error = resolve_since(session, request.GET.get("since"), request.user)
     earlier = GoverningBodySession.objects.filter(held_in__lt=session.held_in, cancelled=False)
     context = {"session": session, "since": since, "error": error, "earlier": earlier}
     if error or since is None:
@@ -461,7 +461,8 @@ def session_changes(request: HttpRequest, code: str) -> HttpResponse:
 @cached_read_page
 def session_docx(request: HttpRequest, code: str) -> HttpResponse:
     session = visible_session(request, code)
-    since, error = resolve_since(request, session) if request.GET.get("since") else (None, None)
+    asked = request.GET.get("since")
+    since, error = resolve_since(session, asked, request.user) if asked else (None, None)
     if error:
         return render(
             request,

@@ -74,11 +74,7 @@ class ItemFeed(Feed):
         return item.get_absolute_url()
 
     def items(self, item: ActionItem):
-        return (
-            StatusReport.objects.filter(action_item=item, session__published_at__isnull=False)
-            .select_related("session", "action_item")
-            .order_by("-session__held_in")[:LATEST]
-        )
+        return StatusReport.objects.filter(action_item=item).latest_first()[:LATEST]
 
     def item_title(self, report: StatusReport) -> str:
         return f"{report.session.code}: {Status(report.status).label}"

@@ -19,7 +19,7 @@ from django.core.paginator import Paginator
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.cache import patch_vary_headers
 from django.utils.http import http_date
 from django.utils.translation import gettext
@@ -238,12 +238,8 @@ def answer(
         throttle(request)
     editor = is_editor(user)
     # Who may see what: editors see drafts; everyone else, token or none, sees the same.
-    address = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
     seen_as = "editor" if editor else "public"
-    digest = hashlib.sha256(
-        f"{language} {timezone.localdate()} {seen_as} {address}".encode()
-    ).hexdigest()
-    key = f"api:{LAYOUT}:{digest}"
+    key = f"api:{LAYOUT}:{seen_as}:{pagecache.page_key(request, language)}"
     caching = bool(settings.PAGE_CACHE_SECONDS)
     found = pagecache.lookup(key) if caching else None
     version = found.version if found else pagecache.data_version()

@@ -10,7 +10,7 @@ import functools
 from typing import Any
 
 from actions.reporting import Status
-from countries.filters import CONSTITUENTS
+from countries.filters import CONSTITUENT_CODES
 from countries.models import Kind
 
 from .http import DEFAULT_PAGE_SIZE, LANGUAGES, MAX_PAGE_SIZE
@@ -27,12 +27,17 @@ UNTRANSLATED = {
     "language is missing.",
 }
 STATUS = {"type": "string", "enum": [*Status.values], "nullable": True}
-CONSTITUENT_CODES = [code for code, _label in CONSTITUENTS]
+KIND = {"type": "string", "enum": Kind.values}
+CONSTITUENT = {"type": "string", "enum": CONSTITUENT_CODES}
 REGION_CODES = ["africa", "americas", "arab-states", "asia-pacific", "europe-central-asia"]
 
 
 def ref(name: str) -> dict:
     return {"$ref": REF + name}
+
+
+def array(items: dict) -> dict:
+    return {"type": "array", "items": items}
 
 
 def obj(required: bool = True, **properties: Any) -> dict:
@@ -47,7 +52,7 @@ def page(item: str) -> dict:
         count=INTEGER,
         next={**NULLABLE_STRING, "format": "uri"},
         previous={**NULLABLE_STRING, "format": "uri"},
-        results={"type": "array", "items": ref(item)},
+        results=array(ref(item)),
     )
 
 
@@ -70,12 +75,8 @@ PAGING = [
 ]  # fmt: skip
 FILTERS = {
     "region": query("region", {"type": "string", "enum": REGION_CODES}, "ILO region."),
-    "kind": query("kind", {"type": "string", "enum": Kind.values}, "Kind of engagement."),
-    "constituent": query(
-        "constituent",
-        {"type": "string", "enum": CONSTITUENT_CODES},
-        "A constituent that took part.",
-    ),  # fmt: skip
+    "kind": query("kind", KIND, "Kind of engagement."),
+    "constituent": query("constituent", CONSTITUENT, "A constituent that took part."),
     "country": query(
         "country", {"type": "string", "pattern": "^[A-Za-z]{2}$"}, "ISO 3166-1 alpha-2 code."
     ),  # fmt: skip
@@ -121,6 +122,13 @@ def operation(summary: str, schema: str, parameters: list[dict], ok_headers: boo
     }
 
 
+# A status as reported to a session: a row of its statuses, either side of a change.
+STATUS_FIELDS = {
+    "status": STATUS,
+    "status_label": NULLABLE_STRING,
+    "wording": NULLABLE_STRING,
+    "untranslated": UNTRANSLATED,
+}
 SCHEMAS = {
     "Problem": obj(
         required=False,
@@ -129,7 +137,7 @@ SCHEMAS = {
         status=INTEGER,
         detail=STRING,
         instance=STRING,
-        invalid_params={"type": "array", "items": obj(name=STRING, reason=STRING)},
+        invalid_params=array(obj(name=STRING, reason=STRING)),
     ),
     "Index": obj(
         version=STRING,
@@ -143,7 +151,7 @@ SCHEMAS = {
         title=STRING,
         untranslated=UNTRANSLATED,
         endorsed_at=NULLABLE_STRING,
-        components={"type": "array", "items": ref("Component")},
+        components=array(ref("Component")),
         items=STRING,
     ),
     "PlanPage": page("Plan"),
@@ -159,7 +167,7 @@ SCHEMAS = {
         status_wording=NULLABLE_STRING,
         status_session=NULLABLE_STRING,
         overdue={**BOOLEAN, "description": "Due date passed and not completed."},
-        responsible_units={"type": "array", "items": STRING},
+        responsible_units=array(STRING),
         untranslated=UNTRANSLATED,
         url=STRING,
     ),
@@ -182,21 +190,8 @@ SCHEMAS = {
             obj(session=STRING),
         ]
     },
-    "ReportedStatus": obj(
-        plan=STRING,
-        number=INTEGER,
-        component=INTEGER,
-        status=STATUS,
-        status_label=NULLABLE_STRING,
-        wording=NULLABLE_STRING,
-        untranslated=UNTRANSLATED,
-    ),
-    "Side": obj(
-        status=STATUS,
-        status_label=NULLABLE_STRING,
-        wording=NULLABLE_STRING,
-        untranslated=UNTRANSLATED,
-    ),  # fmt: skip
+    "ReportedStatus": obj(plan=STRING, number=INTEGER, component=INTEGER, **STATUS_FIELDS),
+    "Side": obj(**STATUS_FIELDS),
     "Change": obj(
         number=INTEGER,
         component=INTEGER,
@@ -215,31 +210,28 @@ SCHEMAS = {
         session=STRING,
         since=NULLABLE_STRING,
         summary=NULLABLE_STRING,
-        items={"type": "array", "items": ref("Change")},
-        new_engagements={"type": "array", "items": ref("Engagement")},
+        items=array(ref("Change")),
+        new_engagements=array(ref("Engagement")),
     ),
     "Region": obj(code=STRING, name=STRING, engaged_countries=INTEGER, engagements=INTEGER),
-    "Regions": obj(results={"type": "array", "items": ref("Region")}),
+    "Regions": obj(results=array(ref("Region"))),
     "Country": obj(
         iso={**STRING, "pattern": "^[A-Z]{2}$"},
         name=STRING,
         region=STRING,
         engagement_count=INTEGER,
-        kinds={"type": "array", "items": {"type": "string", "enum": Kind.values}},
-        constituents={"type": "array", "items": {"type": "string", "enum": CONSTITUENT_CODES}},
-        sources={
-            "type": "array",
-            "items": obj(document=STRING, paragraphs={"type": "array", "items": INTEGER}),
-        },
+        kinds=array(KIND),
+        constituents=array(CONSTITUENT),
+        sources=array(obj(document=STRING, paragraphs=array(INTEGER))),
         engagements=STRING,
-    ),  # fmt: skip
+    ),
     "CountryPage": page("Country"),
     "Engagement": obj(
         id=INTEGER,
         country=STRING,
-        kind={"type": "string", "enum": Kind.values},
+        kind=KIND,
         kind_label=STRING,
-        constituents={"type": "array", "items": {"type": "string", "enum": CONSTITUENT_CODES}},
+        constituents=array(CONSTITUENT),
         year={"type": "integer", "nullable": True},
         date={**NULLABLE_STRING, "format": "date"},
         source={**obj(document=STRING, session=STRING, paragraph=INTEGER), "nullable": True},
@@ -257,7 +249,7 @@ SCHEMAS = {
             document=STRING, paragraph=INTEGER, footnote={"type": "integer", "nullable": True}
         ),
     ),
-    "KeyFigures": obj(results={"type": "array", "items": ref("KeyFigure")}),
+    "KeyFigures": obj(results=array(ref("KeyFigure"))),
 }
 
 

@@ -10,7 +10,6 @@ from typing import Any
 
 from csp.decorators import csp_update
 from django.contrib.auth.decorators import login_not_required
-from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -22,13 +21,11 @@ from actions.content import CONTENT_LANGUAGES, localized
 from actions.models import ActionItem, KeyFigure, Plan
 from actions.reporting import GoverningBodySession, Status
 from actions.views import resolve_since
-from countries.filters import CONSTITUENTS, CountryFilter
+from countries.filters import CONSTITUENT_CODES, CountryFilter
 from countries.models import Country, Engagement, EngagementSummary, Kind, Region
 
 from .http import ApiError, api_view, bad_parameter, choice, page_of, problem
 from .schema import openapi_schema
-
-CONSTITUENT_CODES = [code for code, _label in CONSTITUENTS]
 
 
 def texts(obj: object, **fields: str) -> dict[str, Any]:
@@ -250,11 +247,10 @@ def changes(request: HttpRequest, reader, code: str) -> dict:
     """What moved between `?since=` (default: the previous published session) and the session,
     as its changes page says it."""
     found = visible_session(reader, code)
-    # resolve_since judges by the request's user: here the token's, never a session's.
-    request.user = reader if reader is not None else AnonymousUser()
-    since, error = resolve_since(request, found)
+    asked = request.GET.get("since")
+    # Judged as the token's user sees it, never as a signed-in browser session would.
+    since, error = resolve_since(found, asked, reader)
     if error:
-        asked = request.GET["since"]
         if not GoverningBodySession.objects.visible_to(reader).filter(code=asked).exists():
             raise ApiError(404, error)  # a session that does not exist, as a path would be
         raise bad_parameter("since", error)
@@ -299,14 +295,13 @@ def country_data(country: Country, summary) -> dict:
         {"document": document, "paragraphs": sorted(numbers)}
         for document, numbers in summary.paragraphs.items()
     ]
-    involved = (summary.government, summary.workers, summary.employers)
     return {
         "iso": country.code.code,
         "name": country.name,
         "region": country.region.code,
         "engagement_count": country.engagement_count,
         "kinds": [kind for kind in Kind.values if kind in summary.kinds],
-        "constituents": [code for code, on in zip(CONSTITUENT_CODES, involved, strict=True) if on],
+        "constituents": [code for code in CONSTITUENT_CODES if getattr(summary, code)],
         "sources": paragraphs,
         "engagements": link("api:engagements") + f"?country={country.code.code}",
     }

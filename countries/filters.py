@@ -8,6 +8,8 @@ CONSTITUENTS = [
     ("workers", _("Workers’ organizations")),
     ("employers", _("Employers’ organizations")),
 ]
+# Also the names of their fields on Engagement and EngagementSummary (and the API's values).
+CONSTITUENT_CODES = [code for code, _label in CONSTITUENTS]
 
 
 class CountryFilter(django_filters.FilterSet):

@@ -112,10 +112,11 @@ def data_version() -> str:
     return cache.get(VERSION_KEY) or first_version(VERSION_KEY) or new_version()
 
 
-def page_key(request: HttpRequest) -> str:
+def page_key(request: HttpRequest, language: str = "") -> str:
     """The page's address with its query string, language and day (pages say "14 months
-    overdue", which changes with the date), hashed to fit any cache's key length."""
-    language = getattr(request, "LANGUAGE_CODE", settings.LANGUAGE_CODE)
+    overdue", which changes with the date), hashed to fit any cache's key length. `language`:
+    the answer's, where the address does not say it (the API's `?lang=`, Accept-Language)."""
+    language = language or getattr(request, "LANGUAGE_CODE", settings.LANGUAGE_CODE)
     address = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
     digest = hashlib.sha256(f"{language} {timezone.localdate()} {address}".encode()).hexdigest()
     return f"pagecache:{LAYOUT}:page:{digest}"

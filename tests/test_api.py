@@ -374,6 +374,9 @@ def test_a_token_is_shown_once_stored_hashed_and_revoked(client, viewer):
     created = client.post(reverse("api-tokens"), {"name": "My spreadsheet"})
     assert created.status_code == 201
     token = re.search(r"<code>(rt_[\w-]+)</code>", created.content.decode()).group(1)
+    # The list under it has the new token already, to revoke it from there.
+    assert "You have no token." not in created.content.decode()
+    assert "Revoke “My spreadsheet”" in created.content.decode()
     record = ApiToken.objects.get(user=viewer)
     assert record.digest == digest(token) and token not in (record.digest, record.hint)
     assert token not in client.get(reverse("api-tokens")).content.decode()

@@ -449,7 +449,9 @@ def resolve_since(session: GoverningBodySession, code: str | None, reader):
 def session_changes(request: HttpRequest, code: str) -> HttpResponse:
     session = visible_session(request, code)
     since, error = resolve_since(session, request.GET.get("since"), request.user)
-    earlier = GoverningBodySession.objects.filter(held_in__lt=session.held_in, cancelled=False)
+    earlier = GoverningBodySession.objects.visible_to(request.user).filter(
+        held_in__lt=session.held_in, cancelled=False
+    )
     context = {"session": session, "since": since, "error": error, "earlier": earlier}
     if error or since is None:
         status = 400 if error else 200

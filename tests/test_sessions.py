@@ -288,6 +288,16 @@ def test_comparing_with_an_unknown_or_later_session_is_refused(client, since, me
     assert client.get(f"/sessions/GB.340/appendix.docx?since={since}").status_code == 400
 
 
+def test_a_draft_is_not_offered_to_readers_as_a_session_to_compare_with(editor_client):
+    """A draft dated before GB.340 (entered in Django admin, say): only editors see it in the
+    list of sessions to compare with."""
+    GoverningBodySession.objects.create(
+        code="GB.339", held_in=datetime.date(2020, 6, 1), period="June 2020"
+    )
+    assert "GB.339" not in Client().get("/sessions/GB.340/changes/").content.decode()
+    assert "GB.339" in editor_client.get("/sessions/GB.340/changes/").content.decode()
+
+
 def test_a_frozen_session_refuses_edits_but_takes_a_superusers_correction(
     editor_client, editor, superuser
 ):

@@ -317,7 +317,10 @@ def asked_of(state: str, proposals: list[StatusProposal]) -> Ask:
         return Ask("accepted", accepted[0] if accepted else None)
     if state == RoundState.RECORDED:
         return Ask("recorded")
-    for kind, proposal_state in (("waiting", ProposalState.PROPOSED), ("again", "sent_back")):
+    for kind, proposal_state in (
+        ("waiting", ProposalState.PROPOSED),
+        ("again", ProposalState.SENT_BACK),
+    ):
         for proposal in proposals:
             if proposal.state == proposal_state:
                 return Ask(kind, proposal)

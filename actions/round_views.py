@@ -29,6 +29,7 @@ from .reporting import GoverningBodySession, SessionError, StaleEdit, StatusRepo
 from .round import (
     PROPOSE_PERMISSION,
     REVIEW_PERMISSION,
+    SETTLED,
     ProposalError,
     RoundState,
     StatusProposal,
@@ -87,7 +88,7 @@ def proposal_context(item: ActionItem, session: GoverningBodySession, units) -> 
         "item": item,
         "session": session,
         "proposals": proposals,
-        "settled": state in (RoundState.ACCEPTED, RoundState.RECORDED),
+        "settled": state in SETTLED,
         "round_state": RoundState(state),
     }
 

@@ -571,6 +571,11 @@ class ActionItem(models.Model):
             created_by=by,
         )
 
+    def round_state_in(self, session: GoverningBodySession) -> str:
+        """Where the item stands in the round for `session` now (a `RoundState` value), as
+        `ActionItemQuerySet.with_round_state` says; one query."""
+        return type(self).objects.filter(pk=self.pk).with_round_state(session).get().round_state
+
     @property
     def lateness(self) -> str | None:
         """How long the item has been overdue ("14 months"), or None if it is not.

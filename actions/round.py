@@ -194,8 +194,7 @@ class StatusProposal(models.Model):
             raise ProposalError(
                 gettext("Item %(number)s is not an item of your units.") % {"number": item.number}
             )
-        state = type(item).objects.filter(pk=item.pk).with_round_state(session).get().round_state
-        if state in SETTLED:
+        if item.round_state_in(session) in SETTLED:
             raise ProposalError(
                 gettext(
                     "A coordinator has already settled the status of item %(number)s for "

@@ -83,7 +83,7 @@ def proposal_context(item: ActionItem, session: GoverningBodySession, units) -> 
     proposals = StatusProposal.objects.filter(
         action_item=item, session=session, unit__in=units
     ).select_related("unit")
-    state = ActionItem.objects.filter(pk=item.pk).with_round_state(session).get().round_state
+    state = item.round_state_in(session)
     return {
         "item": item,
         "session": session,

@@ -106,7 +106,6 @@ def propose(request: HttpRequest, number: int) -> HttpResponse:
     session = GoverningBodySession.objects.reporting()
     if session is None:
         return render(request, "actions/no_open_session.html", {"item": item}, status=409)
-    context = proposal_context(item, session, units)
     # The unit asked for, if it is one of theirs (an address can say anything: "?unit=abc").
     asked = request.POST.get("unit") or request.GET.get("unit") or ""
     chosen = units.filter(pk=int(asked)).first() if asked.isdigit() else None
@@ -128,10 +127,12 @@ def propose(request: HttpRequest, number: int) -> HttpResponse:
             units=units,
             initial={"session": session.code, "version": proposal.version},
         )
+        context = proposal_context(item, session, units)
         return render(request, "actions/propose.html", {**context, "form": form})
 
     form = ProposalForm(request.POST, instance=proposal, units=units)
     if not form.is_valid():
+        context = proposal_context(item, session, units)
         return render(request, "actions/propose.html", {**context, "form": form}, status=422)
     data = form.cleaned_data
     error = None

@@ -308,10 +308,6 @@ class ActionItemQuerySet(models.QuerySet):
         through = ActionItem.responsible_units.through.objects.filter(unit__in=units)
         return self.filter(pk__in=through.values("actionitem_id"))
 
-    def of_focal_point(self, user) -> ActionItemQuerySet:
-        """The items of the units `user` serves as a focal point."""
-        return self.of_units(Unit.objects.of_focal_point(user))
-
     def with_round_state(self, session: GoverningBodySession) -> ActionItemQuerySet:
         """Annotate `round_state`, a `RoundState` value: where each item stands in the round
         for `session` (nothing yet / proposed / sent back / accepted / recorded by a

@@ -89,10 +89,6 @@ class StatusProposalQuerySet(models.QuerySet):
     def awaiting_review(self) -> StatusProposalQuerySet:
         return self.filter(state=ProposalState.PROPOSED)
 
-    def by(self, user) -> StatusProposalQuerySet:
-        """The proposals of the units `user` is a focal point of (theirs and their colleagues')."""
-        return self.filter(unit__focal_points=user)
-
 
 @text_limits_held_by_the_database
 class StatusProposal(models.Model):

@@ -9,16 +9,10 @@ from .models import ActionItem, Component
 from .round import RoundState
 
 
-class AppendixTable(tables.Table):
-    """The Appendix of the document: one row per action item, in the document's order.
+class ItemTable(tables.Table):
+    """The columns every table of action items starts from: each number is its row's header and
+    a link named so as to stand alone ("Item 7"), and the item's text in the reader's language."""
 
-    In the document's order the page shows each component as a heading row inside the table (see
-    `actions/appendix_table.html`); sorted by another column, it shows a component column instead.
-    Exports always have the component column and never the overdue flag.
-    """
-
-    component = tables.Column(verbose_name=_("Component"), order_by=("component__number", "number"))
-    # Each number is its row's header and a link named so as to stand alone ("Item 7").
     number = tables.Column(
         verbose_name=_("No."),
         linkify=True,
@@ -29,6 +23,23 @@ class AppendixTable(tables.Table):
         },
     )
     text = tables.Column(verbose_name=_("Action item"), attrs={"td": {"class": "item-text"}})
+
+    def render_text(self, record: ActionItem) -> LocalText:
+        return localized(record, "text")
+
+    def value_text(self, record: ActionItem) -> str:
+        return str(localized(record, "text"))
+
+
+class AppendixTable(ItemTable):
+    """The Appendix of the document: one row per action item, in the document's order.
+
+    In the document's order the page shows each component as a heading row inside the table (see
+    `actions/appendix_table.html`); sorted by another column, it shows a component column instead.
+    Exports always have the component column and never the overdue flag.
+    """
+
+    component = tables.Column(verbose_name=_("Component"), order_by=("component__number", "number"))
     due_by = tables.Column(
         verbose_name=_("Due by"), order_by=("due_date", "number"), attrs={"td": {"lang": "en"}}
     )
@@ -50,6 +61,7 @@ class AppendixTable(tables.Table):
     class Meta:
         model = ActionItem
         fields = ["component", "number", "text", "due_by", "current_wording", "overdue"]
+        sequence = fields  # the component first, before ItemTable's columns
         orderable = True
         empty_text = _("No action item matches these filters.")
         template_name = "actions/appendix_table.html"
@@ -57,12 +69,6 @@ class AppendixTable(tables.Table):
 
     def value_current_wording(self, record: ActionItem) -> str:
         return str(localized(record, "current_wording"))
-
-    def render_text(self, record: ActionItem) -> LocalText:
-        return localized(record, "text")
-
-    def value_text(self, record: ActionItem) -> str:
-        return str(localized(record, "text"))
 
     @property
     def grouped_by_component(self) -> bool:
@@ -87,20 +93,10 @@ class AppendixTable(tables.Table):
         )
 
 
-class RoundTable(tables.Table):
+class RoundTable(ItemTable):
     """A session's reporting round: each item with its units, their focal points, where it stands
     and the units' proposals (`ActionItem.objects.for_round(session)`). The same as CSV."""
 
-    number = tables.Column(
-        verbose_name=_("No."),
-        linkify=True,
-        attrs={
-            "a": {
-                "aria-label": lambda record: gettext("Item %(number)s") % {"number": record.number}
-            }
-        },
-    )
-    text = tables.Column(verbose_name=_("Action item"), attrs={"td": {"class": "item-text"}})
     units = tables.Column(verbose_name=_("Responsible units"), empty_values=(), orderable=False)
     focal_points = tables.Column(verbose_name=_("Focal points"), empty_values=(), orderable=False)
     round_state = tables.Column(verbose_name=_("State"))
@@ -141,12 +137,6 @@ class RoundTable(tables.Table):
             self.columns.show("last_reminder")
         else:  # nor in the downloads
             self.columns["last_reminder"].column.exclude_from_export = True
-
-    def render_text(self, record: ActionItem) -> LocalText:
-        return localized(record, "text")
-
-    def value_text(self, record: ActionItem) -> str:
-        return str(localized(record, "text"))
 
     def render_units(self, record: ActionItem) -> str:
         return ", ".join(unit.code for unit in record.responsible_units.all()) or gettext(

@@ -236,12 +236,12 @@ def review_proposal(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(reverse("actions:session-round", args=[proposal.session.code]))
 
 
-def last_reminders(session: GoverningBodySession) -> dict[int, datetime.datetime] | None:
+def last_reminders(session: GoverningBodySession) -> dict[int, datetime.datetime]:
     """The last reminder sent to each focal point (by user id) for `session`. The reminders
     build on the round, so they are imported here, at call time (tests/test_app_layers.py)."""
-    from reminders.models import last_reminders as sent
+    from reminders.models import Reminder
 
-    return sent(session)
+    return Reminder.objects.last_sent_per_focal_point(session)
 
 
 @login_required

@@ -1,3 +1,5 @@
+import datetime
+
 import django_tables2 as tables
 from django.utils.formats import date_format
 from django.utils.timezone import localtime
@@ -106,10 +108,8 @@ class RoundTable(ItemTable):
         empty_values=(),
         orderable=False,
     )
-    # Shown only when the reminders' record answers (see `round_views.last_reminders`).
-    last_reminder = tables.Column(
-        verbose_name=_("Last reminder"), empty_values=(), orderable=False, visible=False
-    )
+    # When any of the item's focal points was last reminded (`round_views.last_reminders`).
+    last_reminder = tables.Column(verbose_name=_("Last reminder"), empty_values=(), orderable=False)
 
     caption = _("The items of the round, their units and focal points, and what each unit sent")
 
@@ -130,13 +130,9 @@ class RoundTable(ItemTable):
         template_name = "actions/_round_table.html"
         row_attrs = {"id": lambda record: f"item-{record.number}"}
 
-    def __init__(self, *args, reminders: dict | None = None, **kwargs) -> None:
+    def __init__(self, *args, reminders: dict[int, datetime.datetime], **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.reminders = reminders
-        if reminders is not None:
-            self.columns.show("last_reminder")
-        else:  # nor in the downloads
-            self.columns["last_reminder"].column.exclude_from_export = True
 
     def render_units(self, record: ActionItem) -> str:
         return ", ".join(unit.code for unit in record.responsible_units.all()) or gettext(
@@ -168,6 +164,6 @@ class RoundTable(ItemTable):
             self.reminders[user.pk]
             for unit in record.responsible_units.all()
             for user in unit.focal_points.all()
-            if user.pk in (self.reminders or {})
+            if user.pk in self.reminders
         ]
         return date_format(localtime(max(sent)), "DATETIME_FORMAT") if sent else "—"

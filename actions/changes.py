@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from .models import DONE_STATUSES as DONE
 from .models import ActionItem, Plan
 from .reporting import GoverningBodySession, ProgressUpdate, Status, StatusReport
-from .round import RoundState, StatusProposal
+from .round import ProposalState, RoundState, StatusProposal
 
 if TYPE_CHECKING:
     from countries.models import Engagement
@@ -363,7 +363,7 @@ def round_warnings(session: GoverningBodySession, plan: Plan) -> list[Warning]:
             if (
                 not unit.focal_points.all()
                 or unit.pk in sent
-                and sent[unit.pk].state != "sent_back"
+                and sent[unit.pk].state != ProposalState.SENT_BACK
             ):
                 continue
             message = (

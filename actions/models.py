@@ -54,7 +54,7 @@ from .reporting import (
     Status,
     StatusReport,
 )
-from .round import RoundState, StatusProposal, round_state
+from .round import SETTLED, ProposalState, StatusProposal, round_state
 
 
 class PlanQuerySet(models.QuerySet):
@@ -245,7 +245,7 @@ class ActionItemQuerySet(models.QuerySet):
         and how many do (None when none does), for "proposed by ACTRAV, awaiting review".
         Adds no query."""
         awaiting = StatusProposal.objects.filter(
-            action_item=OuterRef("pk"), session=session, state="proposed"
+            action_item=OuterRef("pk"), session=session, state=ProposalState.PROPOSED
         )
         return self.annotate(
             awaiting_unit=Subquery(awaiting.order_by("unit__code").values("unit__code")[:1]),
@@ -308,10 +308,6 @@ class ActionItemQuerySet(models.QuerySet):
         through = ActionItem.responsible_units.through.objects.filter(unit__in=units)
         return self.filter(pk__in=through.values("actionitem_id"))
 
-    def of_focal_point(self, user) -> ActionItemQuerySet:
-        """The items of the units `user` serves as a focal point."""
-        return self.of_units(Unit.objects.of_focal_point(user))
-
     def with_round_state(self, session: GoverningBodySession) -> ActionItemQuerySet:
         """Annotate `round_state`, a `RoundState` value: where each item stands in the round
         for `session` (nothing yet / proposed / sent back / accepted / recorded by a
@@ -342,11 +338,11 @@ class ActionItemQuerySet(models.QuerySet):
         or one sent back to propose again). Annotated with `round_state`."""
         live = StatusProposal.objects.filter(
             action_item=OuterRef("pk"), session=session, unit__in=units
-        ).exclude(state="sent_back")
+        ).exclude(state=ProposalState.SENT_BACK)
         return (
             self.of_units(units)
             .with_round_state(session)
-            .exclude(round_state__in=[RoundState.ACCEPTED, RoundState.RECORDED])
+            .exclude(round_state__in=SETTLED)
             .exclude(Exists(live))
         )
 
@@ -358,14 +354,14 @@ class ActionItemQuerySet(models.QuerySet):
         focal points with none are left out. Four queries, whatever the number of people."""
         items = list(
             self.with_round_state(session)
-            .exclude(round_state__in=[RoundState.ACCEPTED, RoundState.RECORDED])
+            .exclude(round_state__in=SETTLED)
             .select_related("component")
             .prefetch_related("responsible_units")
             .order_by("component__number", "number")
         )
         live = set(
             StatusProposal.objects.filter(session=session)
-            .exclude(state="sent_back")
+            .exclude(state=ProposalState.SENT_BACK)
             .values_list("action_item_id", "unit_id")
         )
         units_of: dict[models.Model, set[int]] = {}
@@ -570,6 +566,11 @@ class ActionItem(models.Model):
             evidence_url=evidence_url,
             created_by=by,
         )
+
+    def round_state_in(self, session: GoverningBodySession) -> str:
+        """Where the item stands in the round for `session` now (a `RoundState` value), as
+        `ActionItemQuerySet.with_round_state` says; one query."""
+        return type(self).objects.filter(pk=self.pk).with_round_state(session).get().round_state
 
     @property
     def lateness(self) -> str | None:

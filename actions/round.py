@@ -89,10 +89,6 @@ class StatusProposalQuerySet(models.QuerySet):
     def awaiting_review(self) -> StatusProposalQuerySet:
         return self.filter(state=ProposalState.PROPOSED)
 
-    def by(self, user) -> StatusProposalQuerySet:
-        """The proposals of the units `user` is a focal point of (theirs and their colleagues')."""
-        return self.filter(unit__focal_points=user)
-
 
 @text_limits_held_by_the_database
 class StatusProposal(models.Model):
@@ -194,8 +190,7 @@ class StatusProposal(models.Model):
             raise ProposalError(
                 gettext("Item %(number)s is not an item of your units.") % {"number": item.number}
             )
-        state = type(item).objects.filter(pk=item.pk).with_round_state(session).get().round_state
-        if state in SETTLED:
+        if item.round_state_in(session) in SETTLED:
             raise ProposalError(
                 gettext(
                     "A coordinator has already settled the status of item %(number)s for "
@@ -317,7 +312,10 @@ def asked_of(state: str, proposals: list[StatusProposal]) -> Ask:
         return Ask("accepted", accepted[0] if accepted else None)
     if state == RoundState.RECORDED:
         return Ask("recorded")
-    for kind, proposal_state in (("waiting", ProposalState.PROPOSED), ("again", "sent_back")):
+    for kind, proposal_state in (
+        ("waiting", ProposalState.PROPOSED),
+        ("again", ProposalState.SENT_BACK),
+    ):
         for proposal in proposals:
             if proposal.state == proposal_state:
                 return Ask(kind, proposal)

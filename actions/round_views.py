@@ -29,6 +29,7 @@ from .reporting import GoverningBodySession, SessionError, StaleEdit, StatusRepo
 from .round import (
     PROPOSE_PERMISSION,
     REVIEW_PERMISSION,
+    SETTLED,
     ProposalError,
     RoundState,
     StatusProposal,
@@ -82,12 +83,12 @@ def proposal_context(item: ActionItem, session: GoverningBodySession, units) -> 
     proposals = StatusProposal.objects.filter(
         action_item=item, session=session, unit__in=units
     ).select_related("unit")
-    state = ActionItem.objects.filter(pk=item.pk).with_round_state(session).get().round_state
+    state = item.round_state_in(session)
     return {
         "item": item,
         "session": session,
         "proposals": proposals,
-        "settled": state in (RoundState.ACCEPTED, RoundState.RECORDED),
+        "settled": state in SETTLED,
         "round_state": RoundState(state),
     }
 
@@ -105,7 +106,6 @@ def propose(request: HttpRequest, number: int) -> HttpResponse:
     session = GoverningBodySession.objects.reporting()
     if session is None:
         return render(request, "actions/no_open_session.html", {"item": item}, status=409)
-    context = proposal_context(item, session, units)
     # The unit asked for, if it is one of theirs (an address can say anything: "?unit=abc").
     asked = request.POST.get("unit") or request.GET.get("unit") or ""
     chosen = units.filter(pk=int(asked)).first() if asked.isdigit() else None
@@ -127,10 +127,12 @@ def propose(request: HttpRequest, number: int) -> HttpResponse:
             units=units,
             initial={"session": session.code, "version": proposal.version},
         )
+        context = proposal_context(item, session, units)
         return render(request, "actions/propose.html", {**context, "form": form})
 
     form = ProposalForm(request.POST, instance=proposal, units=units)
     if not form.is_valid():
+        context = proposal_context(item, session, units)
         return render(request, "actions/propose.html", {**context, "form": form}, status=422)
     data = form.cleaned_data
     error = None
@@ -234,12 +236,12 @@ def review_proposal(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(reverse("actions:session-round", args=[proposal.session.code]))
 
 
-def last_reminders(session: GoverningBodySession) -> dict[int, datetime.datetime] | None:
+def last_reminders(session: GoverningBodySession) -> dict[int, datetime.datetime]:
     """The last reminder sent to each focal point (by user id) for `session`. The reminders
     build on the round, so they are imported here, at call time (tests/test_app_layers.py)."""
-    from reminders.models import last_reminders as sent
+    from reminders.models import Reminder
 
-    return sent(session)
+    return Reminder.objects.last_sent_per_focal_point(session)
 
 
 @login_required

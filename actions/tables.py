@@ -1,3 +1,5 @@
+import datetime
+
 import django_tables2 as tables
 from django.utils.formats import date_format
 from django.utils.timezone import localtime
@@ -9,16 +11,10 @@ from .models import ActionItem, Component
 from .round import RoundState
 
 
-class AppendixTable(tables.Table):
-    """The Appendix of the document: one row per action item, in the document's order.
+class ItemTable(tables.Table):
+    """The columns every table of action items starts from: each number is its row's header and
+    a link named so as to stand alone ("Item 7"), and the item's text in the reader's language."""
 
-    In the document's order the page shows each component as a heading row inside the table (see
-    `actions/appendix_table.html`); sorted by another column, it shows a component column instead.
-    Exports always have the component column and never the overdue flag.
-    """
-
-    component = tables.Column(verbose_name=_("Component"), order_by=("component__number", "number"))
-    # Each number is its row's header and a link named so as to stand alone ("Item 7").
     number = tables.Column(
         verbose_name=_("No."),
         linkify=True,
@@ -29,6 +25,23 @@ class AppendixTable(tables.Table):
         },
     )
     text = tables.Column(verbose_name=_("Action item"), attrs={"td": {"class": "item-text"}})
+
+    def render_text(self, record: ActionItem) -> LocalText:
+        return localized(record, "text")
+
+    def value_text(self, record: ActionItem) -> str:
+        return str(localized(record, "text"))
+
+
+class AppendixTable(ItemTable):
+    """The Appendix of the document: one row per action item, in the document's order.
+
+    In the document's order the page shows each component as a heading row inside the table (see
+    `actions/appendix_table.html`); sorted by another column, it shows a component column instead.
+    Exports always have the component column and never the overdue flag.
+    """
+
+    component = tables.Column(verbose_name=_("Component"), order_by=("component__number", "number"))
     due_by = tables.Column(
         verbose_name=_("Due by"), order_by=("due_date", "number"), attrs={"td": {"lang": "en"}}
     )
@@ -50,6 +63,7 @@ class AppendixTable(tables.Table):
     class Meta:
         model = ActionItem
         fields = ["component", "number", "text", "due_by", "current_wording", "overdue"]
+        sequence = fields  # the component first, before ItemTable's columns
         orderable = True
         empty_text = _("No action item matches these filters.")
         template_name = "actions/appendix_table.html"
@@ -57,12 +71,6 @@ class AppendixTable(tables.Table):
 
     def value_current_wording(self, record: ActionItem) -> str:
         return str(localized(record, "current_wording"))
-
-    def render_text(self, record: ActionItem) -> LocalText:
-        return localized(record, "text")
-
-    def value_text(self, record: ActionItem) -> str:
-        return str(localized(record, "text"))
 
     @property
     def grouped_by_component(self) -> bool:
@@ -87,20 +95,10 @@ class AppendixTable(tables.Table):
         )
 
 
-class RoundTable(tables.Table):
+class RoundTable(ItemTable):
     """A session's reporting round: each item with its units, their focal points, where it stands
     and the units' proposals (`ActionItem.objects.for_round(session)`). The same as CSV."""
 
-    number = tables.Column(
-        verbose_name=_("No."),
-        linkify=True,
-        attrs={
-            "a": {
-                "aria-label": lambda record: gettext("Item %(number)s") % {"number": record.number}
-            }
-        },
-    )
-    text = tables.Column(verbose_name=_("Action item"), attrs={"td": {"class": "item-text"}})
     units = tables.Column(verbose_name=_("Responsible units"), empty_values=(), orderable=False)
     focal_points = tables.Column(verbose_name=_("Focal points"), empty_values=(), orderable=False)
     round_state = tables.Column(verbose_name=_("State"))
@@ -110,10 +108,8 @@ class RoundTable(tables.Table):
         empty_values=(),
         orderable=False,
     )
-    # Shown only when the reminders' record answers (see `round_views.last_reminders`).
-    last_reminder = tables.Column(
-        verbose_name=_("Last reminder"), empty_values=(), orderable=False, visible=False
-    )
+    # When any of the item's focal points was last reminded (`round_views.last_reminders`).
+    last_reminder = tables.Column(verbose_name=_("Last reminder"), empty_values=(), orderable=False)
 
     caption = _("The items of the round, their units and focal points, and what each unit sent")
 
@@ -134,19 +130,9 @@ class RoundTable(tables.Table):
         template_name = "actions/_round_table.html"
         row_attrs = {"id": lambda record: f"item-{record.number}"}
 
-    def __init__(self, *args, reminders: dict | None = None, **kwargs) -> None:
+    def __init__(self, *args, reminders: dict[int, datetime.datetime], **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.reminders = reminders
-        if reminders is not None:
-            self.columns.show("last_reminder")
-        else:  # nor in the downloads
-            self.columns["last_reminder"].column.exclude_from_export = True
-
-    def render_text(self, record: ActionItem) -> LocalText:
-        return localized(record, "text")
-
-    def value_text(self, record: ActionItem) -> str:
-        return str(localized(record, "text"))
 
     def render_units(self, record: ActionItem) -> str:
         return ", ".join(unit.code for unit in record.responsible_units.all()) or gettext(
@@ -178,6 +164,6 @@ class RoundTable(tables.Table):
             self.reminders[user.pk]
             for unit in record.responsible_units.all()
             for user in unit.focal_points.all()
-            if user.pk in (self.reminders or {})
+            if user.pk in self.reminders
         ]
         return date_format(localtime(max(sent)), "DATETIME_FORMAT") if sent else "—"

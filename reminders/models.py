@@ -116,8 +116,3 @@ class Reminder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.session.code}, {self.get_occasion_display()}: {self.recipient}"
-
-
-def last_reminders(session) -> dict[int, datetime.datetime]:
-    """For the round page: when each focal point (user id) was last reminded about `session`."""
-    return Reminder.objects.last_sent_per_focal_point(session)

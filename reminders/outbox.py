@@ -147,20 +147,19 @@ class Outgoing:
         return True
 
 
-def round_summary(session: GoverningBodySession) -> dict[str, Any]:
+def round_summary(session: GoverningBodySession, plan: Plan) -> dict[str, Any]:
     """What a coordinator's digest says about the round of `session`: the proposals received,
-    those awaiting review, the items still missing with their units (and who is asked), the
-    units nobody can answer for, and the items of the current plan with no unit assigned."""
+    those awaiting review, the items of `plan` still missing with their units (and who is
+    asked), the units nobody can answer for, and the items with no unit assigned."""
     proposals = list(StatusProposal.objects.for_session(session).order_by("action_item__number"))
     units = Prefetch("responsible_units", queryset=Unit.objects.for_round())
+    items = ActionItem.objects.filter(plan=plan)
     missing = (
-        ActionItem.objects.lacking_proposal(session, Unit.objects.all())
+        items.lacking_proposal(session, Unit.objects.all())
         .prefetch_related(units)
         .order_by("component__number", "number")
     )
-    unassigned = ActionItem.objects.filter(
-        plan=Plan.objects.current(), responsible_units=None
-    ).order_by("component__number", "number")
+    unassigned = items.filter(responsible_units=None).order_by("component__number", "number")
     return {
         "received": proposals,
         "awaiting": [p for p in proposals if p.is_awaiting_review],
@@ -174,6 +173,8 @@ def due_on(today: datetime.date) -> list[Outgoing]:
     """Every message due on `today` and not sent yet, for each draft session with a deadline."""
     outgoing: list[Outgoing] = []
     sessions = GoverningBodySession.objects.drafts().filter(statuses_due__isnull=False)
+    # The site's plan: the pages a message links to (/actions/<n>/propose/) are its items'.
+    plan = Plan.objects.current()
     User = get_user_model()
     for session in sessions.order_by("held_in"):
         occasion = Occasion.on(today, session.statuses_due)
@@ -184,7 +185,7 @@ def due_on(today: datetime.date) -> list[Outgoing]:
                 "recipient_id", "kind"
             )
         )
-        asked = ActionItem.objects.lacking_proposal_by_focal_point(session)
+        asked = ActionItem.objects.filter(plan=plan).lacking_proposal_by_focal_point(session)
         people = User.objects.select_related("profile").in_bulk([user.pk for user in asked])
         # Named for a unit but not (or no longer) allowed to propose, e.g. out of the group
         # Focal points: a reminder would send them to a page that refuses them.
@@ -217,7 +218,7 @@ def due_on(today: datetime.date) -> list[Outgoing]:
                 continue
             if summary is None:
                 summary = {
-                    **round_summary(session),
+                    **round_summary(session, plan),
                     "unreachable": unreachable,
                     "cannot_propose": cannot_propose,
                 }

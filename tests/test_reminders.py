@@ -216,10 +216,10 @@ def test_preparing_the_days_messages_takes_as_many_queries_whatever_the_number_o
         person(django_user_model, f"coordinator{n}", "Editors", "fr")
     many, more_queries = prepare()
     assert (few, many) == (4, 12)
-    # Sessions; what was sent; who owes what (items, their units, live proposals, focal
-    # points); those people with their language; who of them may propose; coordinators with
-    # theirs; the round's summary (proposals, current plan, missing items with units and focal
-    # points, units without focal points, unassigned items); whether items are mostly
+    # Sessions; the current plan; what was sent; who owes what (items, their units, live
+    # proposals, focal points); those people with their language; who of them may propose;
+    # coordinators with theirs; the round's summary (proposals, missing items with units and
+    # focal points, units without focal points, unassigned items); whether items are mostly
     # untranslated, for French and Spanish.
     assert queries == 18
     assert more_queries == queries
@@ -479,3 +479,29 @@ def test_two_runs_at_once_send_each_reminder_once(django_user_model, tmp_path):
         ("edith", "digest"),
         ("fabrice", "digest"),
     ]
+
+
+def test_reminders_and_digests_name_only_items_of_the_current_plan(gb341_due, django_user_model):
+    """An older plan's item still names ACTRAV: its focal point is not asked about it (the
+    reminder's link, /actions/<n>/propose/, is the current plan's item), nor is it missing."""
+    from actions.models import Component, Plan
+
+    start_round(django_user_model, gb341_due)
+    current = Plan.objects.current()
+    older = Plan.objects.create(code="2010-11", title="An older plan")
+    assert Plan.objects.current() == current
+    component = Component.objects.create(plan=older, number=1, title="Old component")
+    old_item = ActionItem.objects.create(
+        plan=older,
+        component=component,
+        number=99,
+        text="An item of the older plan",
+        due_by="By end 2011",
+        due_date=datetime.date(2011, 12, 31),
+    )
+    old_item.responsible_units.add(Unit.objects.get(code="ACTRAV"))
+    outgoing = due_on(datetime.date.fromisoformat(WEEK_BEFORE))
+    assert outgoing
+    for message in outgoing:
+        assert old_item not in message.items
+        assert old_item not in message.round.get("missing", [])

@@ -38,8 +38,15 @@ def token_list(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         return render(request, "api/tokens.html", context, status=422)
     record, token = ApiToken.issue(request.user, form.cleaned_data["name"])
-    # Shown in this answer only (never stored, never in a redirect or a message).
-    context = {**context, "form": TokenForm(), "new_token": token, "new_record": record}
+    # Shown in this answer only (never stored, never in a redirect or a message). The list is
+    # fetched again: the count above read it before the new token existed.
+    context = {
+        **context,
+        "tokens": request.user.api_tokens.all(),
+        "form": TokenForm(),
+        "new_token": token,
+        "new_record": record,
+    }
     return render(request, "api/tokens.html", context, status=201)
 
 

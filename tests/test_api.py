@@ -376,6 +376,9 @@ def test_a_token_is_shown_once_stored_hashed_and_revoked(client, viewer):
     token = re.search(r"<code>(rt_[\w-]+)</code>", created.content.decode()).group(1)
     record = ApiToken.objects.get(user=viewer)
     assert record.digest == digest(token) and token not in (record.digest, record.hint)
+    # The page that shows it lists it among one's tokens too.
+    assert '<th scope="row">My spreadsheet</th>' in created.content.decode()
+    assert "You have no token." not in created.content.decode()
     assert token not in client.get(reverse("api-tokens")).content.decode()
     client.logout()
     assert get(client, PLAN_ITEMS, token).status_code == 200

@@ -319,9 +319,13 @@ class ProposalForm(forms.ModelForm):
 
     def clean(self) -> dict:
         data = super().clean()
-        if data.get("status") and not data.get("wording", "").strip():
+        status = data.get("status")
+        # As on the editors' form: a new status whose wording was left as it came (the status
+        # last published, or the previous proposal's) is worded as the status's own name.
+        kept = status != self.instance.status and data.get("wording") == self.instance.wording
+        if status and (kept or not data.get("wording", "").strip()):
             with override("en"):  # the document's wording is English
-                data["wording"] = str(Status(data["status"]).label)
+                data["wording"] = str(Status(status).label)
         return data
 
 

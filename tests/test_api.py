@@ -379,6 +379,8 @@ def test_a_token_is_shown_once_stored_hashed_and_revoked(client, viewer):
     assert "Revoke “My spreadsheet”" in created.content.decode()
     record = ApiToken.objects.get(user=viewer)
     assert record.digest == digest(token) and token not in (record.digest, record.hint)
+    # The page that shows it lists it among one's tokens too.
+    assert '<th scope="row">My spreadsheet</th>' in created.content.decode()
     assert token not in client.get(reverse("api-tokens")).content.decode()
     client.logout()
     assert get(client, PLAN_ITEMS, token).status_code == 200

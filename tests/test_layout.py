@@ -39,6 +39,17 @@ def test_every_page_names_itself_marks_its_place_and_shows_the_as_of_stamp(
     assert marked == ([(current[1], current[0])] if current else [])
 
 
+@pytest.mark.parametrize(
+    ("path", "current"),
+    [("/my-items/", ("My items", "page")), ("/actions/6/propose/", ("My items", "true"))],
+)
+def test_a_focal_points_pages_mark_my_items_alone(client, focal_point, gb341, path, current):
+    client.force_login(focal_point)
+    page = client.get(path).content.decode()
+    marked = re.findall(r'<a href="[^"]*" aria-current="(\w+)">([^<]+)</a>', page)
+    assert marked == [(current[1], current[0])]
+
+
 def test_the_stamp_follows_the_latest_published_session_with_reports(client, editor):
     later = GoverningBodySession.objects.create(
         code="GB.341", held_in=datetime.date(2021, 3, 1), period="March 2021"

@@ -252,6 +252,21 @@ def test_a_focal_point_cannot_propose_for_another_units_item(round_open):
     assert not StatusProposal.objects.exists()
 
 
+def test_a_new_status_proposed_with_the_wording_left_as_it_came_is_worded_by_its_name(
+    round_open,
+):
+    # The form offers item 1's published status and wording (Completed/ongoing); the focal point
+    # picks another status and leaves the wording box alone.
+    propose(round_open, 1, "Completed/ongoing", unit="ACTRAV", status="ongoing")
+    assert (proposal_of(1, "ACTRAV").status, proposal_of(1, "ACTRAV").wording) == (
+        "ongoing",
+        "Ongoing",
+    )
+    # A wording of their own is kept, and so is the wording of a status left as it was.
+    propose(round_open, 1, AGAIN, unit="ACTRAV", status="ongoing", version=1)
+    assert proposal_of(1, "ACTRAV").wording == AGAIN
+
+
 def test_a_proposal_to_a_published_session_is_refused(round_open):
     response = propose(round_open, 1, FIRST, unit="ACTRAV", session="GB.340")
     assert response.status_code == 409

@@ -697,10 +697,17 @@ def apply(preview: Preview, chosen: dict[int, str], reason: str, by) -> list[Pre
     rows = [row for row in preview.changes if row.number in chosen]
     conflicts = []
     with transaction.atomic():
+        # One query for the rows' reports, not one per row (the form starts from each).
+        reports = {
+            report.action_item_id: report
+            for report in StatusReport.objects.filter(
+                session=preview.session, action_item__in=[row.item for row in rows]
+            )
+        }
         for row in rows:
-            report = StatusReport.objects.filter(
-                session=preview.session, action_item=row.item
-            ).first() or StatusReport(action_item=row.item, session=preview.session)
+            report = reports.get(row.item.pk) or StatusReport(
+                action_item=row.item, session=preview.session
+            )
             field = "wording" if preview.language == "en" else f"wording_{preview.language}"
             data = {
                 "status": chosen[row.number],

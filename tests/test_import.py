@@ -8,7 +8,9 @@ import zipfile
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from docx import Document
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
@@ -191,6 +193,21 @@ def test_a_preview_costs_the_same_queries_whatever_the_rows(
     with django_assert_max_num_queries(11):
         response = upload(editor_client, "a.csv", content)
     assert change_rows(response) == [3, 4, 9]
+
+
+def test_applying_reads_each_ticked_row_s_report_once(editor_client, draft):
+    content = edited_export(editor_client, "csv", {3: "Ongoing", 4: "Done", 9: "Completed"})
+    response = upload(editor_client, "a.csv", content)
+    with CaptureQueriesContext(connection) as queries:
+        response = editor_client.post(
+            URL,
+            {"preview": token(response), "apply": ["3", "4", "9"], "status-3": "ongoing",
+             "status-4": "completed", "status-9": "completed", "reason": "R"},
+        )  # fmt: skip
+    assert response.status_code == 302
+    reads = [q["sql"] for q in queries if q["sql"].startswith('SELECT "actions_statusreport"')]
+    # The preview compared again, the ticked rows' reports, then each row as it is saved.
+    assert len(reads) == 2 + 3
 
 
 def test_importing_the_same_file_twice_changes_nothing_the_second_time(editor_client, draft):

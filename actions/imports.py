@@ -20,11 +20,15 @@ from difflib import SequenceMatcher
 from defusedxml import ElementTree
 from django.core import signing
 from django.db import transaction
+from django.utils.functional import Promise
 from django.utils.translation import gettext, override
+from docx import Document
 
 from .content import CONTENT_LANGUAGES
+from .docx import CHANGE_SINCE, COLUMNS
 from .models import ActionItem, Component, Plan
 from .reporting import GoverningBodySession, StaleEdit, Status, StatusReport
+from .tables import AppendixTable
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 # A zip's parts, unpacked, all together: an Appendix of a few hundred rows is well under 5 MB;
@@ -69,12 +73,12 @@ def normalized(text: object) -> str:
     return text.casefold()
 
 
-def translations(message: str) -> dict[str, str]:
-    """`gettext(message)` in each language."""
+def translations(message: str | Promise) -> dict[str, str]:
+    """`message` (a msgid, or a lazy translation) in each language."""
     found = {}
     for language in LANGUAGES:
         with override(language):
-            found[language] = gettext(message)
+            found[language] = gettext(message) if isinstance(message, str) else str(message)
     return found
 
 
@@ -245,7 +249,11 @@ def header_language(cells: list[str], headers: dict[str, list[str]]) -> str | No
 
 def export_headers() -> dict[str, list[str]]:
     """The Appendix export's header in each language (`AppendixTable`'s column names)."""
-    names = ["Component", "No.", "Action item", "Due by", "Status"]
+    names = [
+        column.verbose_name
+        for column in AppendixTable.base_columns.values()
+        if not column.exclude_from_export
+    ]
     return {language: [translations(name)[language] for name in names] for language in LANGUAGES}
 
 
@@ -375,17 +383,12 @@ def read_xlsx(data: bytes) -> ReadFile:
 
 
 def word_headers() -> dict[str, list[str]]:
-    return {
-        language: [translations(name)[language] for name in ("Action item", "Due by", "Status")]
-        for language in LANGUAGES
-    }
+    """The Word Appendix's header in each language (`actions.docx.COLUMNS`)."""
+    return {language: [translations(name)[language] for name in COLUMNS] for language in LANGUAGES}
 
 
 def change_since_prefixes() -> list[str]:
-    return [
-        normalized(text.split("%(code)s")[0])
-        for text in translations("Change since %(code)s").values()
-    ]
+    return [normalized(text.split("%(code)s")[0]) for text in translations(CHANGE_SINCE).values()]
 
 
 def read_docx(data: bytes) -> ReadFile:
@@ -393,8 +396,6 @@ def read_docx(data: bytes) -> ReadFile:
     without a fourth "Change since …" column), component headings across the table, and rows
     "number. text | Due by | Status". A header repeated further down (a new page, a second
     table) is skipped."""
-    from docx import Document  # only when a Word file is imported
-
     checked_zip(data, WORD_MAIN, "Word")
     try:
         document = Document(io.BytesIO(data))

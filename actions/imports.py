@@ -552,16 +552,10 @@ def other_plan_problems(read: ReadFile, plan: Plan) -> list[str]:
     plan's (or its headings were changed, which the import cannot follow)."""
     known = set()
     for component in Component.objects.filter(plan=plan):
+        known.add(normalized(component.title))
         for language in LANGUAGES:
             with override(language):
-                title = getattr(component, f"title_{language}", "") if language != "en" else ""
-                known.add(
-                    normalized(
-                        gettext("Component %(number)s: %(title)s")
-                        % {"number": component.number, "title": title or component.title}
-                    )
-                )
-                known.add(normalized(component.title))
+                known.add(normalized(component.heading))  # as the exports write it
     checked = set()
     for row, heading in read.headings:
         text = normalized(heading)

@@ -104,11 +104,11 @@ def status_vocabulary() -> list[tuple[str, str]]:
     return sorted(set(labels), key=lambda pair: -len(pair[0]))
 
 
-def status_of(wording: str) -> str | None:
-    """The status a wording stands for: a label of the vocabulary in any language, or a wording
+def status_of(wording: str, vocabulary: list[tuple[str, str]]) -> str | None:
+    """The status a wording stands for: a label of the `vocabulary` in any language, or a wording
     that starts with one ("Starting 2020 following the revision…" is Starting); None if none."""
     text = normalized(wording)
-    for label, status in status_vocabulary():
+    for label, status in vocabulary:
         if text == label or (text.startswith(label) and not text[len(label)].isalnum()):
             return status
     return None
@@ -616,6 +616,7 @@ def build_preview(
         for report in StatusReport.objects.filter(session=session, action_item__plan=plan)
     }
     no_status = no_status_wordings()
+    vocabulary = status_vocabulary()  # once, not once per row
     wording_limit = StatusReport._meta.get_field("wording").max_length
     rows = []
     for source in read.rows:
@@ -646,7 +647,7 @@ def build_preview(
             continue
         if normalized(source.status) == normalized(row.wording_now):
             continue
-        row.status = status_of(source.status)
+        row.status = status_of(source.status, vocabulary)
         row.changed = True
     if versions is not None:
         # The versions the preview was first made from, which the apply step claims. A row
@@ -656,7 +657,7 @@ def build_preview(
             if row.item and not row.problem:
                 seen = versions.get(str(row.number), row.version)
                 if seen != row.version and not row.changed:
-                    row.changed, row.status = True, status_of(row.source.status)
+                    row.changed, row.status = True, status_of(row.source.status, vocabulary)
                 row.version = seen
     return Preview(session, name, read.language, rows)
 

@@ -655,10 +655,10 @@ def build_preview(
         # it is refused as a conflict, not silently dropped.
         for row in rows:
             if row.item and not row.problem:
-                seen = versions.get(str(row.number), row.version)
-                if seen != row.version and not row.changed:
+                previewed = versions.get(str(row.number), row.version)
+                if previewed != row.version and not row.changed:
                     row.changed, row.status = True, status_of(row.source.status, vocabulary)
-                row.version = seen
+                row.version = previewed
     return Preview(session, name, read.language, rows)
 
 

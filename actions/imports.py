@@ -194,14 +194,18 @@ def macros_message() -> str:
     )
 
 
+def damaged_message(what: str) -> str:
+    return gettext("The file is damaged or is not a %(what)s file: it cannot be read.") % {
+        "what": what
+    }
+
+
 def checked_zip(data: bytes, main_type: str, what: str) -> None:
     """Refuse a zip that is not a plain Word or Excel file before anything parses it: too many
     parts, parts that unpack past `MAX_UNPACKED_BYTES` (as the zip's directory declares them;
     reading never goes past a declared size, and a part that lies fails its checksum), encrypted
     parts, macros, or another main part than `main_type`."""
-    corrupt = gettext("The file is damaged or is not a %(what)s file: it cannot be read.") % {
-        "what": what
-    }
+    corrupt = damaged_message(what)
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         parts = archive.infolist()
@@ -372,13 +376,8 @@ def read_xlsx(data: bytes) -> ReadFile:
             if len(lines) > MAX_ROWS + 10:
                 break
         workbook.close()
-    except ImportRefused:
-        raise
     except Exception:  # noqa: BLE001 - openpyxl raises many kinds on a damaged workbook
-        raise ImportRefused(
-            gettext("The file is damaged or is not a %(what)s file: it cannot be read.")
-            % {"what": "Excel"}
-        ) from None
+        raise ImportRefused(damaged_message("Excel")) from None
     return read_tabular(lines, padded=True)
 
 
@@ -401,10 +400,7 @@ def read_docx(data: bytes) -> ReadFile:
         document = Document(io.BytesIO(data))
         tables = list(document.tables)
     except Exception:  # noqa: BLE001 - python-docx raises many kinds on a damaged document
-        raise ImportRefused(
-            gettext("The file is damaged or is not a %(what)s file: it cannot be read.")
-            % {"what": "Word"}
-        ) from None
+        raise ImportRefused(damaged_message("Word")) from None
     headers = word_headers()
     read, row_count = None, 0
     for table in tables:

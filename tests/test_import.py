@@ -147,6 +147,9 @@ def test_the_word_round_trip_previews_exactly_the_three_edits_and_applies_them(
         "Ongoing, with two pilots",
     )
     assert "Imported from GB341-appendix-ACTRAV.docx" in page_text(editor_client.get("/actions/7/"))
+    # In the page's language, as the history's other reasons that the application writes.
+    french = page_text(editor_client.get("/fr/actions/7/"))
+    assert "Importé de GB341-appendix-ACTRAV.docx : ACTRAV" in french
 
 
 def edited_export(client, fmt: str, statuses: dict[int, str]) -> bytes:

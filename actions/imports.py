@@ -24,7 +24,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext, override
 from docx import Document
 
-from .content import CONTENT_LANGUAGES
+from .content import CONTENT_LANGUAGES, localized
 from .docx import CHANGE_SINCE, COLUMNS
 from .models import ActionItem, Component, Plan
 from .reporting import GoverningBodySession, StaleEdit, Status, StatusReport
@@ -538,9 +538,8 @@ def wording_in(report: StatusReport | None, language: str) -> str:
     """The report's wording as a file in `language` shows it (English where not translated)."""
     if report is None:
         return ""
-    if language == "en":
-        return report.wording
-    return getattr(report, f"wording_{language}") or report.wording
+    with override(language):
+        return str(localized(report, "wording"))
 
 
 def other_plan_problems(read: ReadFile, plan: Plan) -> list[str]:

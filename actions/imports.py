@@ -14,7 +14,7 @@ import io
 import re
 import unicodedata
 import zipfile
-from dataclasses import dataclass, field
+from dataclasses import astuple, dataclass, field
 from difflib import SequenceMatcher
 
 from defusedxml import ElementTree
@@ -512,17 +512,7 @@ class Preview:
                 "session": self.session.code,
                 "name": self.name,
                 "language": self.language,
-                "rows": [
-                    [
-                        r.source.row,
-                        r.source.number,
-                        r.source.text,
-                        r.source.due_by,
-                        r.source.status,
-                        r.source.problem,
-                    ]  # fmt: skip
-                    for r in self.rows
-                ],
+                "rows": [astuple(r.source) for r in self.rows],  # `FileRow(*row)` again
                 "versions": {str(r.number): r.version for r in self.rows if r.item},
             },
             salt=signing_salt(self.session),

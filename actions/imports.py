@@ -576,7 +576,7 @@ def build_preview(
 ) -> Preview:
     """Compare the file's rows with the session's reports. Refuses (`ImportRefused`) a file
     whose item numbers repeat or are not the plan's, or whose headings are another plan's.
-    Two queries: the items and the session's reports."""
+    Three queries: the plan's components, its items and the session's reports."""
     problems = other_plan_problems(read, plan)
     items = {item.number: item for item in ActionItem.objects.filter(plan=plan)}
     seen: dict[int, int] = {}

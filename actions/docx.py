@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 
 from django.utils.translation import get_language, gettext
+from django.utils.translation import gettext_lazy as _
 from docx import Document
 from docx.enum.section import WD_ORIENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
@@ -23,6 +24,9 @@ from .typography import punctuated
 PAGE_WIDTH, PAGE_HEIGHT, MARGIN = Mm(210), Mm(297), Mm(25)
 COLUMNS_MM = [106, 22, 32]  # Action item, Due by, Status
 COLUMNS_WITH_CHANGE_MM = [84, 20, 28, 28]  # and "Change since …"
+# The table's header, which the import reads back (actions/imports.py).
+COLUMNS = (_("Action item"), _("Due by"), _("Status"))
+CHANGE_SINCE = _("Change since %(code)s")
 
 
 def appendix_docx(
@@ -65,9 +69,9 @@ def appendix_docx(
     if content_mostly_english():
         document.add_paragraph().add_run(pending_message()).italic = True
 
-    headers = [gettext("Action item"), gettext("Due by"), gettext("Status")]
+    headers = [str(name) for name in COLUMNS]
     if changes:
-        headers.append(gettext("Change since %(code)s") % {"code": changes.since.code})
+        headers.append(CHANGE_SINCE % {"code": changes.since.code})
     widths = [Mm(mm) for mm in (COLUMNS_WITH_CHANGE_MM if changes else COLUMNS_MM)]
     table = document.add_table(rows=1, cols=len(headers))
     table.style = "Table Grid"

@@ -76,12 +76,20 @@ def history_entries(records, label, fields: list[str], reader, actions) -> list[
 
 def display_reason(reason: str, reader=None) -> str:
     """A recorded reason in the page's language when the application wrote it (carrying a
-    session over, loading the document, accepting a unit's proposal: the proposer is named to
-    editors only, as `staff_name` says); editors' reasons are shown as they wrote them."""
+    session over, loading the document, importing a file, accepting a unit's proposal: the
+    proposer is named to editors only, as `staff_name` says); editors' reasons are shown as they
+    wrote them."""
     if match := re.fullmatch(r"Proposed by (\S+) \((.+)\), accepted", reason):
         return gettext("Proposed by %(who)s (%(unit)s), accepted") % {
             "who": staff_name(match.group(1), reader),
             "unit": match.group(2),
+        }
+    if match := re.fullmatch(r"Imported from (.+?): (.*)", reason, flags=re.DOTALL):
+        # The file first, as `actions.imports.imported_reason` writes it; the editor's reason
+        # after it stays as they wrote it.
+        return gettext("Imported from %(file)s: %(reason)s") % {
+            "file": match.group(1),
+            "reason": match.group(2),
         }
     if match := re.fullmatch(r"Carried over from (GB\.\d+)", reason):
         return gettext("Carried over from %(code)s") % {"code": match.group(1)}

@@ -14,17 +14,21 @@ import io
 import re
 import unicodedata
 import zipfile
-from dataclasses import dataclass, field
+from dataclasses import astuple, dataclass, field
 from difflib import SequenceMatcher
 
 from defusedxml import ElementTree
 from django.core import signing
 from django.db import transaction
+from django.utils.functional import Promise
 from django.utils.translation import gettext, override
+from docx import Document
 
-from .content import CONTENT_LANGUAGES
+from .content import CONTENT_LANGUAGES, localized
+from .docx import CHANGE_SINCE, COLUMNS
 from .models import ActionItem, Component, Plan
 from .reporting import GoverningBodySession, StaleEdit, Status, StatusReport
+from .tables import AppendixTable
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 # A zip's parts, unpacked, all together: an Appendix of a few hundred rows is well under 5 MB;
@@ -69,12 +73,12 @@ def normalized(text: object) -> str:
     return text.casefold()
 
 
-def translations(message: str) -> dict[str, str]:
-    """`gettext(message)` in each language."""
+def translations(message: str | Promise) -> dict[str, str]:
+    """`message` (a msgid, or a lazy translation) in each language."""
     found = {}
     for language in LANGUAGES:
         with override(language):
-            found[language] = gettext(message)
+            found[language] = gettext(message) if isinstance(message, str) else str(message)
     return found
 
 
@@ -100,11 +104,11 @@ def status_vocabulary() -> list[tuple[str, str]]:
     return sorted(set(labels), key=lambda pair: -len(pair[0]))
 
 
-def status_of(wording: str) -> str | None:
-    """The status a wording stands for: a label of the vocabulary in any language, or a wording
+def status_of(wording: str, vocabulary: list[tuple[str, str]]) -> str | None:
+    """The status a wording stands for: a label of the `vocabulary` in any language, or a wording
     that starts with one ("Starting 2020 following the revision…" is Starting); None if none."""
     text = normalized(wording)
-    for label, status in status_vocabulary():
+    for label, status in vocabulary:
         if text == label or (text.startswith(label) and not text[len(label)].isalnum()):
             return status
     return None
@@ -190,14 +194,18 @@ def macros_message() -> str:
     )
 
 
+def damaged_message(what: str) -> str:
+    return gettext("The file is damaged or is not a %(what)s file: it cannot be read.") % {
+        "what": what
+    }
+
+
 def checked_zip(data: bytes, main_type: str, what: str) -> None:
     """Refuse a zip that is not a plain Word or Excel file before anything parses it: too many
     parts, parts that unpack past `MAX_UNPACKED_BYTES` (as the zip's directory declares them;
     reading never goes past a declared size, and a part that lies fails its checksum), encrypted
     parts, macros, or another main part than `main_type`."""
-    corrupt = gettext("The file is damaged or is not a %(what)s file: it cannot be read.") % {
-        "what": what
-    }
+    corrupt = damaged_message(what)
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         parts = archive.infolist()
@@ -245,7 +253,11 @@ def header_language(cells: list[str], headers: dict[str, list[str]]) -> str | No
 
 def export_headers() -> dict[str, list[str]]:
     """The Appendix export's header in each language (`AppendixTable`'s column names)."""
-    names = ["Component", "No.", "Action item", "Due by", "Status"]
+    names = [
+        column.verbose_name
+        for column in AppendixTable.base_columns.values()
+        if not column.exclude_from_export
+    ]
     return {language: [translations(name)[language] for name in names] for language in LANGUAGES}
 
 
@@ -364,28 +376,18 @@ def read_xlsx(data: bytes) -> ReadFile:
             if len(lines) > MAX_ROWS + 10:
                 break
         workbook.close()
-    except ImportRefused:
-        raise
     except Exception:  # noqa: BLE001 - openpyxl raises many kinds on a damaged workbook
-        raise ImportRefused(
-            gettext("The file is damaged or is not a %(what)s file: it cannot be read.")
-            % {"what": "Excel"}
-        ) from None
+        raise ImportRefused(damaged_message("Excel")) from None
     return read_tabular(lines, padded=True)
 
 
 def word_headers() -> dict[str, list[str]]:
-    return {
-        language: [translations(name)[language] for name in ("Action item", "Due by", "Status")]
-        for language in LANGUAGES
-    }
+    """The Word Appendix's header in each language (`actions.docx.COLUMNS`)."""
+    return {language: [translations(name)[language] for name in COLUMNS] for language in LANGUAGES}
 
 
 def change_since_prefixes() -> list[str]:
-    return [
-        normalized(text.split("%(code)s")[0])
-        for text in translations("Change since %(code)s").values()
-    ]
+    return [normalized(text.split("%(code)s")[0]) for text in translations(CHANGE_SINCE).values()]
 
 
 def read_docx(data: bytes) -> ReadFile:
@@ -393,17 +395,12 @@ def read_docx(data: bytes) -> ReadFile:
     without a fourth "Change since …" column), component headings across the table, and rows
     "number. text | Due by | Status". A header repeated further down (a new page, a second
     table) is skipped."""
-    from docx import Document  # only when a Word file is imported
-
     checked_zip(data, WORD_MAIN, "Word")
     try:
         document = Document(io.BytesIO(data))
         tables = list(document.tables)
     except Exception:  # noqa: BLE001 - python-docx raises many kinds on a damaged document
-        raise ImportRefused(
-            gettext("The file is damaged or is not a %(what)s file: it cannot be read.")
-            % {"what": "Word"}
-        ) from None
+        raise ImportRefused(damaged_message("Word")) from None
     headers = word_headers()
     read, row_count = None, 0
     for table in tables:
@@ -515,17 +512,7 @@ class Preview:
                 "session": self.session.code,
                 "name": self.name,
                 "language": self.language,
-                "rows": [
-                    [
-                        r.source.row,
-                        r.source.number,
-                        r.source.text,
-                        r.source.due_by,
-                        r.source.status,
-                        r.source.problem,
-                    ]  # fmt: skip
-                    for r in self.rows
-                ],
+                "rows": [astuple(r.source) for r in self.rows],  # `FileRow(*row)` again
                 "versions": {str(r.number): r.version for r in self.rows if r.item},
             },
             salt=signing_salt(self.session),
@@ -541,9 +528,8 @@ def wording_in(report: StatusReport | None, language: str) -> str:
     """The report's wording as a file in `language` shows it (English where not translated)."""
     if report is None:
         return ""
-    if language == "en":
-        return report.wording
-    return getattr(report, f"wording_{language}") or report.wording
+    with override(language):
+        return str(localized(report, "wording"))
 
 
 def other_plan_problems(read: ReadFile, plan: Plan) -> list[str]:
@@ -551,16 +537,10 @@ def other_plan_problems(read: ReadFile, plan: Plan) -> list[str]:
     plan's (or its headings were changed, which the import cannot follow)."""
     known = set()
     for component in Component.objects.filter(plan=plan):
+        known.add(normalized(component.title))
         for language in LANGUAGES:
             with override(language):
-                title = getattr(component, f"title_{language}", "") if language != "en" else ""
-                known.add(
-                    normalized(
-                        gettext("Component %(number)s: %(title)s")
-                        % {"number": component.number, "title": title or component.title}
-                    )
-                )
-                known.add(normalized(component.title))
+                known.add(normalized(component.heading))  # as the exports write it
     checked = set()
     for row, heading in read.headings:
         text = normalized(heading)
@@ -596,7 +576,7 @@ def build_preview(
 ) -> Preview:
     """Compare the file's rows with the session's reports. Refuses (`ImportRefused`) a file
     whose item numbers repeat or are not the plan's, or whose headings are another plan's.
-    Two queries: the items and the session's reports."""
+    Three queries: the plan's components, its items and the session's reports."""
     problems = other_plan_problems(read, plan)
     items = {item.number: item for item in ActionItem.objects.filter(plan=plan)}
     seen: dict[int, int] = {}
@@ -621,6 +601,7 @@ def build_preview(
         for report in StatusReport.objects.filter(session=session, action_item__plan=plan)
     }
     no_status = no_status_wordings()
+    vocabulary = status_vocabulary()  # once, not once per row
     wording_limit = StatusReport._meta.get_field("wording").max_length
     rows = []
     for source in read.rows:
@@ -651,7 +632,7 @@ def build_preview(
             continue
         if normalized(source.status) == normalized(row.wording_now):
             continue
-        row.status = status_of(source.status)
+        row.status = status_of(source.status, vocabulary)
         row.changed = True
     if versions is not None:
         # The versions the preview was first made from, which the apply step claims. A row
@@ -659,10 +640,10 @@ def build_preview(
         # it is refused as a conflict, not silently dropped.
         for row in rows:
             if row.item and not row.problem:
-                seen = versions.get(str(row.number), row.version)
-                if seen != row.version and not row.changed:
-                    row.changed, row.status = True, status_of(row.source.status)
-                row.version = seen
+                previewed = versions.get(str(row.number), row.version)
+                if previewed != row.version and not row.changed:
+                    row.changed, row.status = True, status_of(row.source.status, vocabulary)
+                row.version = previewed
     return Preview(session, name, read.language, rows)
 
 
@@ -697,10 +678,17 @@ def apply(preview: Preview, chosen: dict[int, str], reason: str, by) -> list[Pre
     rows = [row for row in preview.changes if row.number in chosen]
     conflicts = []
     with transaction.atomic():
+        # One query for the rows' reports, not one per row (the form starts from each).
+        reports = {
+            report.action_item_id: report
+            for report in StatusReport.objects.filter(
+                session=preview.session, action_item__in=[row.item for row in rows]
+            )
+        }
         for row in rows:
-            report = StatusReport.objects.filter(
-                session=preview.session, action_item=row.item
-            ).first() or StatusReport(action_item=row.item, session=preview.session)
+            report = reports.get(row.item.pk) or StatusReport(
+                action_item=row.item, session=preview.session
+            )
             field = "wording" if preview.language == "en" else f"wording_{preview.language}"
             data = {
                 "status": chosen[row.number],

@@ -8,7 +8,9 @@ import zipfile
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from docx import Document
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
@@ -52,6 +54,20 @@ def page_text(response) -> str:
 
 def token(response) -> str:
     return re.search(r'name="preview" value="([^"]+)"', response.content.decode()).group(1)
+
+
+def applied(client, preview, statuses: dict[int, str], reason: str = "R", ticked=None):
+    """Apply a preview (its page, or its token): the rows `ticked` (by default those given a
+    status), each with its status from `statuses`."""
+    return client.post(
+        URL,
+        {
+            "preview": preview if isinstance(preview, str) else token(preview),
+            "apply": [str(number) for number in ticked or statuses],
+            **{f"status-{number}": status for number, status in statuses.items()},
+            "reason": reason,
+        },
+    )
 
 
 def change_rows(response) -> list[int]:
@@ -104,16 +120,8 @@ def test_the_word_round_trip_previews_exactly_the_three_edits_and_applies_them(
     assert "12 rows read: 3 to change, 9 unchanged, 0 that cannot be read." in text
     assert snapshot() == before  # nothing written on upload
 
-    response = editor_client.post(
-        URL,
-        {
-            "preview": token(response),
-            "apply": ["3", "7", "9"],
-            "status-3": "ongoing",
-            "status-7": "completed",
-            "status-9": "ongoing",
-            "reason": "ACTRAV's return",
-        },
+    response = applied(
+        editor_client, response, {3: "ongoing", 7: "completed", 9: "ongoing"}, "ACTRAV's return"
     )
     assert response.status_code == 302, page_text(response)
     reports = {
@@ -139,6 +147,9 @@ def test_the_word_round_trip_previews_exactly_the_three_edits_and_applies_them(
         "Ongoing, with two pilots",
     )
     assert "Imported from GB341-appendix-ACTRAV.docx" in page_text(editor_client.get("/actions/7/"))
+    # In the page's language, as the history's other reasons that the application writes.
+    french = page_text(editor_client.get("/fr/actions/7/"))
+    assert "Importé de GB341-appendix-ACTRAV.docx : ACTRAV" in french
 
 
 def edited_export(client, fmt: str, statuses: dict[int, str]) -> bytes:
@@ -167,11 +178,12 @@ def test_the_excel_and_csv_round_trips_preview_exactly_the_three_edits_and_apply
     content = edited_export(editor_client, fmt, edits)
     response = upload(editor_client, f"appendix-ACT-EMP.{fmt}", content)
     assert change_rows(response) == [2, 5, 12]
-    response = editor_client.post(
-        URL,
-        {"preview": token(response), "apply": ["2", "5", "12"], "status-2": "completed",
-         "status-5": "completed_ongoing", "status-12": "completed", "reason": "ACT/EMP"},
-    )  # fmt: skip
+    response = applied(
+        editor_client,
+        response,
+        {2: "completed", 5: "completed_ongoing", 12: "completed"},
+        "ACT/EMP",
+    )
     assert response.status_code == 302
     assert editor_client.post("/sessions/GB.341/publish/", {"confirm": "on"}).status_code == 302
     public = Client().get("/appendix/?_export=csv").content.decode()
@@ -193,15 +205,23 @@ def test_a_preview_costs_the_same_queries_whatever_the_rows(
     assert change_rows(response) == [3, 4, 9]
 
 
+def test_applying_reads_each_ticked_row_s_report_once(editor_client, draft):
+    content = edited_export(editor_client, "csv", {3: "Ongoing", 4: "Done", 9: "Completed"})
+    response = upload(editor_client, "a.csv", content)
+    with CaptureQueriesContext(connection) as queries:
+        response = applied(editor_client, response, {3: "ongoing", 4: "completed", 9: "completed"})
+    assert response.status_code == 302
+    reads = [q["sql"] for q in queries if q["sql"].startswith('SELECT "actions_statusreport"')]
+    # The preview compared again, the ticked rows' reports, then each row as it is saved.
+    assert len(reads) == 2 + 3
+
+
 def test_importing_the_same_file_twice_changes_nothing_the_second_time(editor_client, draft):
     document = word_appendix(editor_client)
     set_cell(item_row(document, 3).cells[2], "Ongoing")
     content = saved(document)
     response = upload(editor_client, "a.docx", content)
-    editor_client.post(
-        URL,
-        {"preview": token(response), "apply": ["3"], "status-3": "ongoing", "reason": "Back"},
-    )
+    applied(editor_client, response, {3: "ongoing"}, "Back")
     before = snapshot()
 
     response = upload(editor_client, "a.docx", content)
@@ -287,28 +307,11 @@ def test_an_excel_round_trip_and_the_status_vocabulary_forgiven(editor_client, d
     assert re.search(r'<option value="" selected>', html.split('name="status-4"')[1])
     # Ticked without a status chosen: refused, nothing applied.
     before = snapshot()
-    response = editor_client.post(
-        URL,
-        {
-            "preview": token(response),
-            "apply": ["4", "6"],
-            "status-6": "starting",
-            "reason": "R",
-        },  # fmt: skip
-    )
+    response = applied(editor_client, response, {6: "starting"}, ticked=[4, 6])
     assert response.status_code == 422
     assert "Item 4: choose its status, or untick it." in page_text(response)
     assert snapshot() == before
-    response = editor_client.post(
-        URL,
-        {
-            "preview": token(response),
-            "apply": ["4", "6"],
-            "status-4": "not_started",
-            "status-6": "starting",
-            "reason": "R",
-        },  # fmt: skip
-    )
+    response = applied(editor_client, response, {4: "not_started", 6: "starting"})
     assert response.status_code == 302
     report = StatusReport.objects.get(session=draft, action_item__number=6)
     assert (report.status, report.wording) == ("starting", "Starting 2021 following the pilots")
@@ -327,10 +330,7 @@ def test_a_french_word_file_s_statuses_are_recognised(editor_client, draft):
     for number, status in [(3, "ongoing"), (5, "completed"), (8, "not_started")]:
         select = html.split(f'name="status-{number}"')[1].split("</select>")[0]
         assert f'<option value="{status}" selected>' in select
-    response = editor_client.post(
-        URL,
-        {"preview": token(response), "apply": ["5"], "status-5": "completed", "reason": "Fini"},
-    )
+    response = applied(editor_client, response, {5: "completed"}, "Fini")
     assert response.status_code == 302
     report = StatusReport.objects.get(session=draft, action_item__number=5)
     # The French wording is the file's; the English follows the new status.
@@ -421,9 +421,7 @@ def test_due_by_and_text_differences_are_flagged_never_applied(editor_client, dr
     assert "Differences to decide" in text
     assert "the file’s Due by is “By end 2022”, the plan’s “2019–20”" in text
     assert change_rows(response) == [2]
-    editor_client.post(
-        URL, {"preview": token(response), "apply": ["2"], "status-2": "completed", "reason": "R"}
-    )
+    applied(editor_client, response, {2: "completed"})
     item = draft.status_reports.get(action_item__number=2).action_item
     assert item.due_by == "2019–20" and item.text.startswith("Continued targeted")
 
@@ -449,16 +447,7 @@ def test_someone_else_s_save_between_preview_and_apply_refuses_all_and_offers_it
     assert saved_by_other.status_code == 302
     before = snapshot()
 
-    response = editor_client.post(
-        URL,
-        {
-            "preview": preview,
-            "apply": ["3", "4"],
-            "status-3": "ongoing",
-            "status-4": "completed",
-            "reason": "R",
-        },  # fmt: skip
-    )
+    response = applied(editor_client, preview, {3: "ongoing", 4: "completed"})
 
     assert response.status_code == 409
     assert "Someone else saved item 4 since the preview was made: nothing was applied." in (
@@ -467,10 +456,7 @@ def test_someone_else_s_save_between_preview_and_apply_refuses_all_and_offers_it
     assert snapshot() == before
     # Offered again against what is saved now: item 4 is now as the file says.
     assert change_rows(response) == [3]
-    response = editor_client.post(
-        URL,
-        {"preview": token(response), "apply": ["3"], "status-3": "ongoing", "reason": "R"},
-    )
+    response = applied(editor_client, response, {3: "ongoing"})
     assert response.status_code == 302
 
 
@@ -479,15 +465,7 @@ def test_an_altered_preview_is_refused(editor_client, draft):
     set_cell(item_row(document, 3).cells[2], "Ongoing")
     response = upload(editor_client, "a.docx", saved(document))
     before = snapshot()
-    response = editor_client.post(
-        URL,
-        {
-            "preview": token(response) + "x",
-            "apply": ["3"],
-            "status-3": "ongoing",
-            "reason": "R",
-        },  # fmt: skip
-    )
+    response = applied(editor_client, token(response) + "x", {3: "ongoing"})
     assert response.status_code == 400
     assert "The preview has expired or was altered" in page_text(response)
     assert snapshot() == before

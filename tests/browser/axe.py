@@ -4,6 +4,8 @@ by the test, never served by the site."""
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .conftest import DESKTOP, PHONE
+
 AXE_SOURCE = (Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js").read_text()
 # WCAG 2.0 and 2.1, levels A and AA, and axe's best practices (landmarks, headings, regions).
 TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
@@ -59,3 +61,17 @@ def scan(page, name: str) -> Scan:
         page.evaluate(AXE_SOURCE)
     result = page.evaluate(RUN, TAGS)
     return Scan(name=name, **result)
+
+
+def blocking_violations(page, name: str, capsys) -> list[str]:
+    """Scan the page at desktop and phone width (where tables stack), print what was checked, and
+    return the serious or critical violations; the page is left at desktop width."""
+    failures = []
+    for width, viewport in (("", DESKTOP), (" (phone)", PHONE)):
+        page.set_viewport_size(viewport)
+        result = scan(page, name + width)
+        with capsys.disabled():
+            print(result.summary())
+        failures += [f"{result.name}: {v['id']} at {v['targets']}" for v in result.blocking]
+    page.set_viewport_size(DESKTOP)
+    return failures

@@ -5,8 +5,8 @@ import pytest
 from django.test import Client
 
 from ..page_types import FOCAL_POINT, FOCAL_POINT_NAME, editor_pages, prepare_editor
-from .axe import scan
-from .conftest import DESKTOP, PHONE, screenshot, sign_in
+from .axe import blocking_violations, scan
+from .conftest import screenshot, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -37,21 +37,15 @@ EDITOR_PAGES = [
 
 
 def check_pages(page, site, pages, capsys) -> list[str]:
-    """Scan each page at desktop and phone width (where tables stack), print what was checked, and
-    return the serious or critical violations."""
+    """Scan each page at desktop and phone width (`blocking_violations`), and return the serious
+    or critical violations."""
     failures = []
     with capsys.disabled():
         print()
     for name, path in pages:
         response = page.goto(site.url + path)
         assert response.status == (404 if name == "not-found" else 200), path
-        for width, viewport in (("", DESKTOP), (" (phone)", PHONE)):
-            page.set_viewport_size(viewport)
-            result = scan(page, name + width)
-            with capsys.disabled():
-                print(result.summary())
-            failures += [f"{result.name}: {v['id']} at {v['targets']}" for v in result.blocking]
-        page.set_viewport_size(DESKTOP)
+        failures += blocking_violations(page, name, capsys)
         screenshot(page, name)
     return failures
 

@@ -11,8 +11,8 @@ from actions.docx import appendix_docx
 from actions.models import Plan
 from actions.reporting import StatusReport
 
-from .axe import scan
-from .conftest import DESKTOP, PHONE, sign_in
+from .axe import blocking_violations
+from .conftest import sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -25,18 +25,6 @@ def returned_appendix(draft) -> bytes:
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
-
-
-def blocking_violations(page, name: str, capsys) -> list[str]:
-    failures = []
-    for width, viewport in (("", DESKTOP), (" (phone)", PHONE)):
-        page.set_viewport_size(viewport)
-        result = scan(page, name + width)
-        with capsys.disabled():
-            print(result.summary())
-        failures += [f"{result.name}: {v['id']} at {v['targets']}" for v in result.blocking]
-    page.set_viewport_size(DESKTOP)
-    return failures
 
 
 def test_an_editor_uploads_previews_ticks_and_applies_an_appendix(

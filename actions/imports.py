@@ -253,11 +253,8 @@ def header_language(cells: list[str], headers: dict[str, list[str]]) -> str | No
 
 def export_headers() -> dict[str, list[str]]:
     """The Appendix export's header in each language (`AppendixTable`'s column names)."""
-    names = [
-        column.verbose_name
-        for column in AppendixTable.base_columns.values()
-        if not column.exclude_from_export
-    ]
+    columns = [AppendixTable.base_columns[name] for name in AppendixTable.Meta.sequence]
+    names = [column.verbose_name for column in columns if not column.exclude_from_export]
     return {language: [translations(name)[language] for name in names] for language in LANGUAGES}
 
 

@@ -587,6 +587,9 @@ def apply_import(request: HttpRequest, session: GoverningBodySession, plan) -> H
         applied = apply(preview, form.chosen(), form.cleaned_data["reason"], request.user)
     except ImportRefused as refusal:
         return render_preview(request, preview, form, status=422, errors=refusal.messages)
+    except SessionError as error:  # published or cancelled since the check above
+        context = {"session": session, "form": ImportForm(), "errors": [str(error)]}
+        return render(request, IMPORT_TEMPLATE, context, status=409)
     except Conflict as conflict:
         # Offered again, compared with what is saved now.
         fresh = build_preview(

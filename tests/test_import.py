@@ -16,7 +16,8 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from openpyxl import Workbook, load_workbook
 
-from actions.reporting import GoverningBodySession, StatusReport
+from actions.models import ActionItem
+from actions.reporting import GoverningBodySession, SessionError, StatusReport
 
 from .page_types import open_gb341
 from .test_valid_html import html_errors
@@ -622,6 +623,27 @@ def test_the_file_s_name_is_escaped(editor_client, draft):
     response = upload(editor_client, name, saved(document))
     assert "<b>Ongoing</b>" not in response.content.decode()
     assert "<img src=x" not in response.content.decode()
+
+
+def test_a_session_published_while_applying_is_refused_not_a_server_error(
+    editor_client, draft, monkeypatch
+):
+    """Published by a colleague in the instant between the page's check and the writes."""
+    response = upload(
+        editor_client,
+        "a.csv",
+        exported(editor_client, "csv").replace(b"Starting 2020", b"Completed", 1),
+    )
+    before = snapshot()
+
+    def published_meanwhile(*args, **kwargs):
+        raise SessionError("GB.341 is published: statuses go to the session open for reporting.")
+
+    monkeypatch.setattr(ActionItem, "report_status", published_meanwhile)
+    response = applied(editor_client, response, dict.fromkeys(change_rows(response), "completed"))
+    assert response.status_code == 409
+    assert "GB.341 is published" in page_text(response)
+    assert snapshot() == before
 
 
 def test_only_the_open_draft_takes_an_import(editor_client, draft, editor):

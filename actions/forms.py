@@ -13,6 +13,17 @@ from .reporting import GoverningBodySession, ProgressUpdate, Status, StatusRepor
 from .round import StatusProposal
 
 
+def follow_status(form: forms.BaseForm, boxes: list[tuple[str, str]]) -> None:
+    """Each wording box (field name, language) knows the status names in its language, so that
+    a script keeps it in step with the status until the person types a wording
+    (static/js/status-form.js); saved unchanged, a new status is worded so anyway (the forms'
+    `clean`)."""
+    for field, language in boxes:
+        with override(language):
+            names = {status.value: str(status.label) for status in Status}
+        form.fields[field].widget.attrs["data-status-names"] = json.dumps(names)
+
+
 class StatusReportForm(forms.ModelForm):
     """An editor's change to an item's status for the reporting session, with its reason."""
 
@@ -56,15 +67,7 @@ class StatusReportForm(forms.ModelForm):
         # Focus lands on the first control when the form replaces the row's Status cell.
         self.fields["status"].widget.attrs["autofocus"] = True
         self.fields["wording"].required = False
-        # Each wording box knows the status names in its language, so that a script keeps it in
-        # step with the status until the editor types a wording (static/js/status-form.js); saved
-        # unchanged, a new status is worded so anyway (see `clean`).
-        for field, language in [("wording", "en")] + [
-            (f"wording_{code}", code) for code in CONTENT_LANGUAGES
-        ]:
-            with override(language):
-                names = {status.value: str(status.label) for status in Status}
-            self.fields[field].widget.attrs["data-status-names"] = json.dumps(names)
+        follow_status(self, [("wording", "en")] + [(f"wording_{c}", c) for c in CONTENT_LANGUAGES])
         if not self.is_bound:
             self.initial["version"] = self.instance.version if self.instance.pk else 0
 
@@ -316,6 +319,7 @@ class ProposalForm(forms.ModelForm):
         self.fields["unit"].empty_label = None
         self.fields["status"].choices = Status.choices
         self.fields["wording"].required = False
+        follow_status(self, [("wording", "en")])
 
     def clean(self) -> dict:
         data = super().clean()

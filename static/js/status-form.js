@@ -3,7 +3,8 @@
 // JavaScript at all, the Edit link opens the form's own page.
 // - The form opens in a row of its own under the item's row, the table's full width; what comes
 //   back (the cell after a save or a cancel) goes back to the Status cell, focus on its Edit link.
-// - Each wording box follows the status until the editor types in it.
+// - Each wording box follows the status until the editor types in it (also on a focal point's
+//   proposal form, marked data-follow-status).
 // - Escape cancels.
 (function () {
   "use strict";
@@ -66,6 +67,9 @@
       focusAutofocus(element);
     }
   });
+
+  // Forms of a page of their own (a focal point's proposal): deferred, so the page is parsed.
+  document.querySelectorAll("form[data-follow-status]").forEach(followStatus);
 
   document.addEventListener("keydown", (event) => {
     if (event.key !== "Escape") return;
